@@ -1,0 +1,1 @@
+"""Accounts: organisers, hosts and seekers; passwords, sessions and API tokens."""

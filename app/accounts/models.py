@@ -1,0 +1,110 @@
+"""People who use FairCast and the credentials they present."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import IdColumn, UTCDateTime, enum_type, new_id, utcnow
+from app.extensions import db
+
+
+class Role(StrEnum):
+    ORGANISER = "organiser"
+    HOST = "host"
+    SEEKER = "seeker"
+
+
+class Seeker(db.Model):
+    """A job seeker as a person: one mobile number is one person, online and on site."""
+
+    __tablename__ = "seekers"
+
+    id: Mapped[str] = mapped_column(IdColumn(), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(50))
+    mobile: Mapped[str] = mapped_column(String(11), unique=True)
+    # A keyed hash (never the number itself), so the same ID finds the same person.
+    id_number_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class User(UserMixin, db.Model):
+    """An account that signs in: an organiser, a host (of one employer) or a seeker."""
+
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(IdColumn(), primary_key=True, default=new_id)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(enum_type(Role))
+    display_name: Mapped[str] = mapped_column(String(50), default="")
+    employer_id: Mapped[str | None] = mapped_column(ForeignKey("employers.id"))
+    seeker_id: Mapped[str | None] = mapped_column(ForeignKey("seekers.id"), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped to end every session and socket of this account (logout everywhere, role change).
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    employer = relationship("Employer")
+    seeker = relationship("Seeker")
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_organiser(self) -> bool:
+        return self.role == Role.ORGANISER
+
+    @property
+    def is_host(self) -> bool:
+        return self.role == Role.HOST
+
+    @property
+    def name(self) -> str:
+        if self.seeker is not None:
+            return self.seeker.name
+        return self.display_name or self.username
+
+
+class TokenScope(StrEnum):
+    """What an API token may do: everything its user may, or only read exports."""
+
+    FULL = "full"
+    EXPORT = "export"
+    EXPORT_PERSONAL = "export_personal"
+
+
+class ApiToken(db.Model):
+    """A bearer token; only its SHA-256 is stored, the token itself is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[str] = mapped_column(IdColumn(), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scope: Mapped[TokenScope] = mapped_column(enum_type(TokenScope), default=TokenScope.FULL)
+    label: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user = relationship("User")
+
+
+class LoginFailure(db.Model):
+    """A failed password attempt, kept for rate limiting and lockout."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    ip: Mapped[str] = mapped_column(String(45), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

@@ -1,0 +1,65 @@
+"""What people type to sign in, identify themselves or get a token."""
+
+from __future__ import annotations
+
+from pydantic import field_validator
+
+from app.accounts.models import Role
+from app.schemas import Input, Name, Output, Text
+from app.validators import normalize_mobile, normalize_resident_id
+
+Password = Text(200, 1)
+
+
+class Credentials(Input):
+    username: Text(64, 1)
+    password: Password
+
+
+class TokenOut(Output):
+    token: str
+    role: Role
+
+
+class Identity(Input):
+    """A seeker's name and mobile number, and optionally their resident ID number."""
+
+    name: Name
+    mobile: Text(20, 1)
+    id_number: Text(18) | None = None
+
+    @field_validator("mobile")
+    @classmethod
+    def _mobile(cls, value: str) -> str:
+        mobile = normalize_mobile(value)
+        if mobile is None:
+            raise ValueError("not a mainland China mobile number (11 digits starting 13-19)")
+        return mobile
+
+    @field_validator("id_number")
+    @classmethod
+    def _id_number(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        number = normalize_resident_id(value)
+        if number is None:
+            raise ValueError("not a valid resident ID number (check digit does not match)")
+        return number
+
+
+class NewUser(Input):
+    """An account created by an operator (the CLI) or an organiser."""
+
+    role: Role
+    username: Text(64, 3)
+    password: Text(200, 8)
+    employer: Text(100, 1) | None = None
+    name: Text(50) | None = None
+    mobile: Text(20) | None = None
+
+    @field_validator("username")
+    @classmethod
+    def _username(cls, value: str) -> str:
+        if not all(c.isalnum() or c in "._-" for c in value):
+            raise ValueError("use letters, digits, dot, dash or underscore")
+        return value

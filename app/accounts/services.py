@@ -1,0 +1,160 @@
+"""Accounts: creating users, checking passwords with lockout, tokens and seeker identity."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.accounts.models import ApiToken, LoginFailure, Role, Seeker, TokenScope, User
+from app.accounts.schemas import Identity, NewUser
+from app.db import utcnow
+from app.errors import Conflict, RateLimited, Unauthorized, ValidationError
+from app.extensions import db
+from app.validators import normalize_mobile
+
+LOCKOUT_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_USERNAME = 5
+MAX_FAILURES_PER_IP = 30
+TOKEN_PREFIX = "fc_"  # noqa: S105 - a marker, not a secret
+# Compared against when the username does not exist, so both answers take as long.
+_DUMMY_HASH = generate_password_hash("faircast-timing-equaliser")
+
+
+def hash_token(token: str) -> str:
+    """The stored form of an API token (tokens are random, so a plain digest suffices)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hash_id_number(secret_key: str, number: str) -> str:
+    """A keyed hash of a resident ID number: the same number maps to the same value."""
+    return hmac.new(secret_key.encode(), number.encode(), hashlib.sha256).hexdigest()
+
+
+def find_user(username: str) -> User | None:
+    """The account with this username, if any."""
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+def create_user(data: NewUser) -> User:
+    """Create an account; a host's employer is created when it does not exist yet."""
+    from app.jobs.services import find_or_create_employer
+
+    if find_user(data.username) is not None:
+        raise Conflict("That username is taken.", {"username": "already exists"})
+    user = User(
+        username=data.username,
+        password_hash=generate_password_hash(data.password),
+        role=data.role,
+        display_name=data.name or "",
+    )
+    if data.role == Role.HOST:
+        if not data.employer:
+            raise ValidationError("A host belongs to an employer.", {"employer": "required"})
+        user.employer = find_or_create_employer(data.employer)
+    elif data.employer:
+        raise ValidationError("Only hosts belong to an employer.", {"employer": "hosts only"})
+    if data.role == Role.SEEKER:
+        if not (data.name and data.mobile):
+            raise ValidationError(
+                "A seeker needs a name and a mobile number.",
+                {"name": "required", "mobile": "required"},
+            )
+        identity = Identity(name=data.name, mobile=data.mobile)
+        seeker = identify_seeker(identity)
+        if db.session.scalar(select(User).where(User.seeker_id == seeker.id)) is not None:
+            raise Conflict("That mobile number has an account.", {"mobile": "already registered"})
+        user.seeker = seeker
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _recent_failures(column, value: str) -> int:
+    since = utcnow() - LOCKOUT_WINDOW
+    return db.session.scalar(
+        select(func.count())
+        .select_from(LoginFailure)
+        .where(column == value, LoginFailure.at > since)
+    )
+
+
+def authenticate(username: str, password: str, ip: str) -> User:
+    """The active account these credentials open, or Unauthorized; repeated failures lock."""
+    if (
+        _recent_failures(LoginFailure.username, username) >= MAX_FAILURES_PER_USERNAME
+        or _recent_failures(LoginFailure.ip, ip) >= MAX_FAILURES_PER_IP
+    ):
+        raise RateLimited("Too many failed sign-ins. Try again in 15 minutes.")
+    user = find_user(username)
+    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    if not (user and valid and user.active):
+        db.session.add(LoginFailure(username=username[:64], ip=ip[:45]))
+        db.session.flush()
+        raise Unauthorized("Wrong username or password.")
+    db.session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+    return user
+
+
+def create_token(user: User, scope: TokenScope = TokenScope.FULL, label: str = "") -> str:
+    """Issue an API token for user; the returned token is the only time it is visible."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user=user, token_hash=hash_token(token), scope=scope, label=label))
+    db.session.flush()
+    return token
+
+
+def token_for(raw: str) -> ApiToken | None:
+    """The live token record for a presented bearer token, if it is valid."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
+    if record is None or record.revoked_at is not None or not record.user.active:
+        return None
+    return record
+
+
+def load_session_user(session_id: str) -> User | None:
+    """The user a session cookie names, unless their sessions were ended since."""
+    user_id, _, version = session_id.partition(":")
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or str(user.session_version) != version:
+        return None
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Sign user out everywhere: every session cookie and socket of theirs stops working."""
+    user.session_version += 1
+
+
+def find_seeker(mobile: str) -> Seeker | None:
+    """The person with this mobile number, if they are known."""
+    normal = normalize_mobile(mobile)
+    if normal is None:
+        return None
+    return db.session.scalar(select(Seeker).where(Seeker.mobile == normal))
+
+
+def identify_seeker(identity: Identity, secret_key: str | None = None) -> Seeker:
+    """The person with this mobile number, created the first time it is seen."""
+    seeker = find_seeker(identity.mobile)
+    if seeker is None:
+        seeker = Seeker(name=identity.name, mobile=identity.mobile)
+        db.session.add(seeker)
+    elif not seeker.name:
+        seeker.name = identity.name
+    if identity.id_number and secret_key:
+        digest = hash_id_number(secret_key, identity.id_number)
+        other = db.session.scalar(select(Seeker).where(Seeker.id_number_hash == digest))
+        if other is not None and other is not seeker:
+            raise Conflict(
+                "That ID number belongs to another mobile number.", {"id_number": "in use"}
+            )
+        seeker.id_number_hash = digest
+    db.session.flush()
+    return seeker

@@ -1,0 +1,56 @@
+"""Request set-up and error answers for the API: every failure is the contract's error JSON."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.api.auth import authenticate_request
+from app.api.openapi import openapi_document
+from app.api.registry import API_PREFIX, bp
+from app.errors import DomainError
+from app.extensions import csrf, db
+from app.urls import settings
+
+csrf.exempt(bp)  # the API checks CSRF itself, only for cookie-authenticated writes
+
+
+def error_response(status: int, code: str, message: str, fields: dict | None = None):
+    """The contract's error body with its status."""
+    return jsonify({"error": {"code": code, "message": message, "fields": fields or {}}}), status
+
+
+@bp.before_request
+def _authenticate():
+    authenticate_request()
+
+
+@bp.route("/openapi.json")
+def openapi_json():
+    """The OpenAPI document describing this API."""
+    return jsonify(openapi_document(settings().public_url))
+
+
+def is_api_request() -> bool:
+    return request.path.startswith(API_PREFIX + "/") or request.path == API_PREFIX
+
+
+def handle_domain_error(exc: DomainError):
+    db.session.rollback()
+    return error_response(exc.status, exc.code, exc.message, exc.fields)
+
+
+def handle_csrf_error(exc: CSRFError):
+    return error_response(400, "csrf", "The CSRF token is missing or invalid: " + exc.description)
+
+
+def handle_http_error(exc: HTTPException):
+    code = (exc.name or "error").lower().replace(" ", "_")
+    return error_response(exc.code or 500, code, exc.description or exc.name)
+
+
+def handle_unexpected(exc: Exception):
+    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    db.session.rollback()
+    return error_response(500, "internal", "Something went wrong on the server.")

@@ -1,0 +1,356 @@
+"""REST endpoints for tokens, employers, jobs, fairs and rooms."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Response, jsonify, request
+from pydantic import BaseModel
+
+from app.accounts.schemas import Credentials, TokenOut
+from app.accounts.services import authenticate, create_token
+from app.api.auth import actor, require_actor
+from app.api.registry import endpoint
+from app.api.serializers import fair_out, job_out, room_out
+from app.errors import DomainError, ValidationError
+from app.extensions import db
+from app.fairs import services as fairs
+from app.fairs.calendar import fair_calendar
+from app.fairs.schemas import FairIn, FairJobIn, FairOut, FairPatch, RoomFields, RoomIn, RoomOut
+from app.jobs import services as jobs
+from app.jobs.schemas import EmployerIn, EmployerOut, JobFields, JobIn, JobOut
+from app.schemas import parse_json
+
+MAX_PAGE = 500
+PAGE_QUERY = {
+    "limit": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 100},
+    "offset": {"type": "integer", "minimum": 0, "default": 0},
+}
+RANGE_QUERY = {
+    "from": {"type": "string", "format": "date-time"},
+    "to": {"type": "string", "format": "date-time"},
+}
+
+
+def body(model: type[BaseModel]) -> BaseModel:
+    """The request's JSON body parsed strictly against model."""
+    if request.mimetype != "application/json":
+        raise ValidationError("Send a JSON body (Content-Type: application/json).")
+    return parse_json(model, request.get_data())
+
+
+def reply(model: BaseModel, status: int = 200) -> tuple[Response, int]:
+    """One schema instance as a JSON response."""
+    return jsonify(model.model_dump(mode="json")), status
+
+
+def reply_many(models: list[BaseModel]) -> Response:
+    """A list of schema instances as a JSON array."""
+    return jsonify([m.model_dump(mode="json") for m in models])
+
+
+def int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError("Not a number.", {name: "must be an integer"}) from None
+    if not low <= value <= high:
+        raise ValidationError("Out of range.", {name: f"must be between {low} and {high}"})
+    return value
+
+
+def time_arg(name: str) -> datetime | None:
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        value = None
+    if value is None or value.tzinfo is None:
+        raise ValidationError("Not a time.", {name: "ISO 8601 with an offset"})
+    return value
+
+
+def page(items: list) -> list:
+    limit = int_arg("limit", 100, 1, MAX_PAGE)
+    offset = int_arg("offset", 0, 0, 10**9)
+    return items[offset : offset + limit]
+
+
+def committed(value):
+    """Commit the unit of work and pass value through."""
+    db.session.commit()
+    return value
+
+
+@endpoint(
+    "/tokens",
+    "POST",
+    "Exchange a username and password for an API token",
+    "accounts",
+    body=Credentials,
+    returns=TokenOut,
+    status=201,
+    auth=False,
+    errors=(401, 422, 429),
+)
+def post_token():
+    data = body(Credentials)
+    try:
+        user = authenticate(data.username, data.password, request.remote_addr or "")
+    except DomainError:
+        db.session.commit()  # keep the failure record that rate limiting counts
+        raise
+    token = committed(create_token(user, label="api"))
+    return reply(TokenOut(token=token, role=user.role), 201)
+
+
+@endpoint(
+    "/employers",
+    "GET",
+    "List employers",
+    "jobs",
+    returns=EmployerOut,
+    many=True,
+    auth=False,
+    query=PAGE_QUERY,
+    errors=(422,),
+)
+def get_employers():
+    return reply_many([EmployerOut.model_validate(e) for e in page(jobs.list_employers())])
+
+
+@endpoint(
+    "/employers",
+    "POST",
+    "Register an employer",
+    "jobs",
+    body=EmployerIn,
+    returns=EmployerOut,
+    status=201,
+    errors=(401, 403, 409, 422),
+)
+def post_employer():
+    employer = jobs.create_employer(require_actor(write=True), body(EmployerIn))
+    return reply(EmployerOut.model_validate(committed(employer)), 201)
+
+
+@endpoint(
+    "/jobs",
+    "GET",
+    "List the jobs the caller may see",
+    "jobs",
+    returns=JobOut,
+    many=True,
+    auth=False,
+    query=PAGE_QUERY,
+    errors=(422,),
+)
+def get_jobs():
+    found = db.session.scalars(jobs.visible_jobs(actor())).unique().all()
+    return reply_many([job_out(j) for j in page(list(found))])
+
+
+@endpoint(
+    "/jobs",
+    "POST",
+    "Add a job (hosts: to their employer)",
+    "jobs",
+    body=JobIn,
+    returns=JobOut,
+    status=201,
+    errors=(401, 403, 422),
+)
+def post_job():
+    job = jobs.create_job(require_actor(write=True), body(JobIn))
+    return reply(job_out(committed(job)), 201)
+
+
+@endpoint("/jobs/{job_id}", "GET", "One job", "jobs", returns=JobOut, auth=False, errors=(404,))
+def get_job(job_id: str):
+    return reply(job_out(jobs.get_job(actor(), job_id)))
+
+
+@endpoint(
+    "/jobs/{job_id}",
+    "PATCH",
+    "Change a job",
+    "jobs",
+    body=JobFields,
+    returns=JobOut,
+    errors=(401, 403, 404, 422),
+)
+def patch_job(job_id: str):
+    user = require_actor(write=True)
+    job = jobs.get_job(user, job_id)
+    return reply(job_out(committed(jobs.update_job(user, job, body(JobFields)))))
+
+
+@endpoint(
+    "/fairs",
+    "GET",
+    "List fairs (published ones, or all for organisers)",
+    "fairs",
+    returns=FairOut,
+    many=True,
+    auth=False,
+    query={**PAGE_QUERY, **RANGE_QUERY},
+    errors=(422,),
+)
+def get_fairs():
+    found = fairs.list_fairs(actor(), time_arg("from"), time_arg("to"))
+    return reply_many([fair_out(f) for f in page(found)])
+
+
+@endpoint(
+    "/fairs",
+    "POST",
+    "Schedule a fair (as a draft)",
+    "fairs",
+    body=FairIn,
+    returns=FairOut,
+    status=201,
+    errors=(401, 403, 422),
+)
+def post_fair():
+    fair = fairs.schedule_fair(require_actor(write=True), body(FairIn))
+    return reply(fair_out(committed(fair)), 201)
+
+
+@endpoint(
+    "/fairs/{fair_id}", "GET", "One fair", "fairs", returns=FairOut, auth=False, errors=(404,)
+)
+def get_fair(fair_id: str):
+    return reply(fair_out(fairs.get_fair(actor(), fair_id)))
+
+
+@endpoint(
+    "/fairs/{fair_id}",
+    "PATCH",
+    "Change a fair or move its status",
+    "fairs",
+    body=FairPatch,
+    returns=FairOut,
+    errors=(401, 403, 404, 409, 422),
+)
+def patch_fair(fair_id: str):
+    user = require_actor(write=True)
+    fair = fairs.get_fair(user, fair_id)
+    return reply(fair_out(committed(fairs.update_fair(user, fair, body(FairPatch)))))
+
+
+@endpoint(
+    "/fairs/{fair_id}/jobs",
+    "POST",
+    "Attach a job to a fair",
+    "fairs",
+    body=FairJobIn,
+    returns=FairOut,
+    status=201,
+    errors=(401, 403, 404, 409, 422),
+)
+def post_fair_job(fair_id: str):
+    user = require_actor(write=True)
+    fair = fairs.get_fair(user, fair_id)
+    fairs.attach_job(user, fair, body(FairJobIn).job_id)
+    return reply(fair_out(committed(fair)), 201)
+
+
+@endpoint(
+    "/fairs/{fair_id}/rooms",
+    "GET",
+    "A fair's live sessions",
+    "fairs",
+    returns=RoomOut,
+    many=True,
+    auth=False,
+    errors=(404,),
+)
+def get_fair_rooms(fair_id: str):
+    viewer = actor()
+    fair = fairs.get_fair(viewer, fair_id)
+    return reply_many([room_out(r, viewer) for r in fair.rooms])
+
+
+@endpoint(
+    "/fairs/{fair_id}/rooms",
+    "POST",
+    "Schedule a live session",
+    "fairs",
+    body=RoomIn,
+    returns=RoomOut,
+    status=201,
+    errors=(401, 403, 404, 409, 422),
+)
+def post_fair_room(fair_id: str):
+    user = require_actor(write=True)
+    fair = fairs.get_fair(user, fair_id)
+    room = committed(fairs.schedule_room(user, fair, body(RoomIn)))
+    return reply(room_out(room, user), 201)
+
+
+@endpoint(
+    "/rooms/{room_id}",
+    "GET",
+    "One live session (with ingest for its host)",
+    "fairs",
+    returns=RoomOut,
+    auth=False,
+    errors=(404,),
+)
+def get_room(room_id: str):
+    viewer = actor()
+    return reply(room_out(fairs.get_room(viewer, room_id), viewer))
+
+
+@endpoint(
+    "/rooms/{room_id}",
+    "PATCH",
+    "Change a live session's title, host or slot",
+    "fairs",
+    body=RoomFields,
+    returns=RoomOut,
+    errors=(401, 403, 404, 409, 422),
+)
+def patch_room(room_id: str):
+    user = require_actor(write=True)
+    room = fairs.get_room(user, room_id)
+    room = committed(fairs.update_room(user, room, body(RoomFields)))
+    return reply(room_out(room, user))
+
+
+@endpoint(
+    "/rooms/{room_id}/key",
+    "POST",
+    "Rotate the room's ingest secret",
+    "fairs",
+    returns=RoomOut,
+    errors=(401, 403, 404),
+)
+def post_room_key(room_id: str):
+    user = require_actor(write=True)
+    room = fairs.get_room(user, room_id)
+    fairs.rotate_stream_key(user, room)
+    return reply(room_out(committed(room), user))
+
+
+@endpoint(
+    "/fairs/{fair_id}/calendar.ics",
+    "GET",
+    "The fair's sessions as an iCalendar file",
+    "fairs",
+    auth=False,
+    errors=(404,),
+    content_type="text/calendar",
+)
+def get_fair_calendar(fair_id: str):
+    fair = fairs.get_fair(actor(), fair_id)
+    return Response(
+        fair_calendar(fair),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="fair-{fair.id}.ics"'},
+    )

@@ -1,0 +1,171 @@
+"""Subcommands of `faircast`: serve, demo, db upgrade, user create, token create."""
+
+from __future__ import annotations
+
+import resource
+import sys
+
+import click
+
+from app.config import Settings
+from app.migrate import DatabaseNotMigrated, check_migrated, upgrade
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 5000
+
+
+@click.group()
+def cli() -> None:
+    """FairCast: live-streaming job fairs."""
+
+
+def _raise_open_files_limit() -> int:
+    """Lift the soft limit on open files to the hard limit: each viewer holds a socket."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def run_server(settings: Settings, host: str, port: int) -> None:
+    """Serve the app until interrupted (checks the database is migrated first)."""
+    try:
+        check_migrated(settings.database_url)
+    except DatabaseNotMigrated as exc:
+        click.echo(f"faircast: {exc}", err=True)
+        sys.exit(2)
+    from app import create_app
+    from app.extensions import socketio
+
+    app = create_app(settings)
+    open_files = _raise_open_files_limit()
+    click.echo(
+        f"FairCast serving on http://{host}:{port} (async mode {settings.async_mode}, "
+        f"up to {settings.max_connections} connections, {open_files} open files)"
+    )
+    extra = {"max_size": settings.max_connections} if settings.async_mode == "eventlet" else {}
+    socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True, **extra)
+
+
+@cli.command()
+@click.option("--host", default=DEFAULT_HOST, show_default=True)
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Run the server."""
+    run_server(Settings(), host, port)
+
+
+@cli.command()
+@click.option("--host", default=DEFAULT_HOST, show_default=True)
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
+def demo(host: str, port: int) -> None:
+    """Create (or refresh) the demo fair, print its URLs and logins, then serve."""
+    from app import create_app
+    from app.demo import DEMO_PASSWORDS, seed_demo
+
+    settings = Settings()
+    upgrade(settings.database_url)
+    app = create_app(settings)
+    with app.test_request_context():
+        urls = seed_demo()
+    base = f"http://{host}:{port}"
+    click.echo("FairCast demo")
+    for label, path in urls.items():
+        click.echo(f"  {label:<22} {base}{path}")
+    click.echo("Logins (username / password):")
+    for username, password in DEMO_PASSWORDS.items():
+        click.echo(f"  {username:<22} {password}")
+    run_server(settings, host, port)
+
+
+@cli.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply migrations."""
+    settings = Settings()
+    upgrade(settings.database_url)
+    click.echo("Database is up to date.")
+
+
+def _app_context():
+    from app import create_app
+
+    settings = Settings()
+    try:
+        check_migrated(settings.database_url)
+    except DatabaseNotMigrated as exc:
+        raise click.ClickException(str(exc)) from None
+    return create_app(settings).app_context()
+
+
+@cli.group()
+def user() -> None:
+    """Accounts."""
+
+
+@user.command("create")
+@click.option("--role", required=True, type=click.Choice(["organiser", "host", "seeker"]))
+@click.option("--username", required=True)
+@click.option("--password", required=True)
+@click.option("--employer", help="a host's employer (created if new)")
+@click.option("--name")
+@click.option("--mobile")
+def user_create(role, username, password, employer, name, mobile) -> None:
+    """Create an account."""
+    from app.accounts.schemas import NewUser
+    from app.accounts.services import create_user
+    from app.errors import DomainError
+    from app.extensions import db as database
+    from app.schemas import parse
+
+    with _app_context():
+        try:
+            data = parse(
+                NewUser,
+                {
+                    "role": role,
+                    "username": username,
+                    "password": password,
+                    "employer": employer,
+                    "name": name,
+                    "mobile": mobile,
+                },
+            )
+            created = create_user(data)
+        except DomainError as exc:
+            details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+            raise click.ClickException(f"{exc.message} {details}".strip()) from None
+        database.session.commit()
+        click.echo(f"Created {created.role.value} {created.username} ({created.id}).")
+
+
+@cli.group()
+def token() -> None:
+    """API tokens."""
+
+
+@token.command("create")
+@click.option("--username", required=True)
+@click.option(
+    "--scope",
+    default="full",
+    type=click.Choice(["full", "export", "export_personal"]),
+    show_default=True,
+)
+def token_create(username: str, scope: str) -> None:
+    """Print a new API token for a user (shown once; only its hash is stored)."""
+    from app.accounts.models import TokenScope
+    from app.accounts.services import create_token, find_user
+    from app.extensions import db as database
+
+    with _app_context():
+        found = find_user(username)
+        if found is None:
+            raise click.ClickException(f"No user named {username}.")
+        value = create_token(found, TokenScope(scope), label="cli")
+        database.session.commit()
+        click.echo(value)

@@ -1,0 +1,143 @@
+"""The application factory: settings, extensions, blueprints, error pages, headers."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.config import PROJECT_ROOT, Settings
+from app.db import sqlite_engine_options, tune_engine
+from app.errors import DomainError
+from app.extensions import babel, csrf, db, login, socketio
+from app.web import register_filters
+
+# Content-Security-Policy: only our own scripts, styles and media; no framing.
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "media-src 'self' blob:",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def create_app(settings: Settings | None = None, **config) -> Flask:
+    """Build the application from settings (read from the environment when not given)."""
+    settings = settings or Settings()
+    app = Flask(
+        __name__,
+        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.update(settings.flask_config())
+    if settings.database_url.startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite_engine_options(settings.database_url)
+    else:
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+    app.config.update(config)
+
+    db.init_app(app)
+    with app.app_context():
+        tune_engine(db.engine)
+    login.init_app(app)
+    csrf.init_app(app)
+    from app.i18n import select_locale
+
+    babel.init_app(
+        app, locale_selector=select_locale, default_translation_directories="translations"
+    )
+    socketio.init_app(
+        app,
+        async_mode=settings.async_mode,
+        message_queue=settings.message_queue,
+        cors_allowed_origins=settings.origins(),
+    )
+    _register_blueprints(app)
+    _register_error_handlers(app)
+    register_filters(app)
+    _register_template_globals(app)
+    _register_headers(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts import views as accounts_views
+    from app.api import handlers as _api_handlers  # noqa: F401 - registers the API's hooks
+    from app.api import views as _api_views  # noqa: F401 - registers the endpoints
+    from app.api.registry import bp as api_bp
+    from app.fairs import views as fairs_views
+    from app.i18n import bp as i18n_bp
+    from app.jobs import views as jobs_views
+    from app.live import views as live_views
+
+    for bp in (accounts_views.bp, fairs_views.bp, jobs_views.bp, live_views.bp, i18n_bp, api_bp):
+        app.register_blueprint(bp)
+
+
+def _register_error_handlers(app: Flask) -> None:
+    from app.api import handlers as api
+
+    def page(status: int, message: str):
+        return render_template("error.html", status=status, message=message), status
+
+    @app.errorhandler(DomainError)
+    def _domain(exc: DomainError):
+        if api.is_api_request():
+            return api.handle_domain_error(exc)
+        db.session.rollback()
+        return page(exc.status, exc.message)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc: CSRFError):
+        if api.is_api_request():
+            return api.handle_csrf_error(exc)
+        return page(
+            400, "The form expired or was sent from elsewhere. Reload the page and try again."
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        if api.is_api_request():
+            return api.handle_http_error(exc)
+        return page(exc.code or 500, exc.description or exc.name)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        if api.is_api_request():
+            return api.handle_unexpected(exc)
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        return page(500, "Something went wrong on the server.")
+
+
+def _register_template_globals(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from app.i18n import LANGUAGES
+
+    @app.context_processor
+    def _globals():
+        return {"languages": LANGUAGES, "locale": str(get_locale())}
+
+
+def _register_headers(app: Flask) -> None:
+    @app.after_request
+    def _security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        if request.path.startswith("/api/") or response.mimetype == "text/html":
+            headers.setdefault("Cache-Control", "no-store")
+        return response

@@ -1,0 +1,1 @@
+"""Fairs, the jobs attached to them, and their live sessions (rooms)."""

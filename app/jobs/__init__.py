@@ -1,0 +1,1 @@
+"""Employers and the jobs they offer."""

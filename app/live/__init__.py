@@ -1,0 +1,1 @@
+"""Live rooms: the broadcast, job cards, sign-ups, presence and chat."""

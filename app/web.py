@@ -1,0 +1,48 @@
+"""Helpers shared by the server-rendered pages: form parsing, times, template filters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from flask_babel import format_datetime
+from werkzeug.datastructures import MultiDict
+
+from app.labels import label, pay_text
+
+LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def blank_to_none(form: MultiDict, names: tuple[str, ...]) -> dict:
+    """The named form fields, with empty strings as None (absent fields left out)."""
+    return {name: (form.get(name) or None) for name in names if name in form}
+
+
+def local_input(value: str | None, zone: str) -> datetime | str | None:
+    """A datetime-local input read in the given time zone (left as typed when malformed)."""
+    if not value:
+        return None
+    try:
+        naive = datetime.strptime(value, LOCAL_INPUT_FORMAT)
+    except ValueError:
+        return value
+    return naive.replace(tzinfo=ZoneInfo(zone))
+
+
+def to_input(moment: datetime | None, zone: str) -> str:
+    """A stored time as a datetime-local input value in the given zone."""
+    return moment.astimezone(ZoneInfo(zone)).strftime(LOCAL_INPUT_FORMAT) if moment else ""
+
+
+def local_time(moment: datetime, zone: str, fmt: str = "medium") -> str:
+    """A stored time shown in a fair's zone, in the reader's language."""
+    return format_datetime(moment.astimezone(ZoneInfo(zone)), fmt, rebase=False)
+
+
+def register_filters(app: Flask) -> None:
+    """Make the helpers available in templates."""
+    app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["pay"] = pay_text
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["to_input"] = to_input
