@@ -1,0 +1,226 @@
+"""Shared fixtures: an app on a fresh migrated database per test, clients and factories."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app import create_app
+from app.accounts.models import Role
+from app.accounts.schemas import NewUser
+from app.accounts.services import create_token, create_user
+from app.config import Settings
+from app.extensions import db as database
+from app.extensions import socketio
+from app.fairs.models import Fair, FairMode, FairStatus, Room
+from app.fairs.services import new_stream_key
+from app.jobs.models import Employer, Job
+from app.migrate import upgrade
+from app.validators import credit_check_char
+
+PASSWORD = "correct horse battery"
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory):
+    """A SQLite database migrated once; each test works on its own copy."""
+    path = tmp_path_factory.mktemp("template") / "faircast.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path, migrated_template) -> Settings:
+    db_path = tmp_path / "faircast.db"
+    shutil.copy(migrated_template, db_path)
+    return Settings(
+        database_url=f"sqlite:///{db_path}",
+        secret_key="test-secret-key",
+        message_queue=None,
+        media_dir=str(tmp_path / "media"),
+        ffmpeg=None,
+        async_mode="threading",
+        public_url="http://127.0.0.1:5000",
+        allowed_origins=[],
+    )
+
+
+@pytest.fixture
+def app(settings):
+    app = create_app(settings, TESTING=True)
+    with app.app_context():
+        yield app
+        database.session.remove()
+        database.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def socket_client(app, client):
+    """A /live Socket.IO test client sharing the HTTP client's cookies."""
+    return socketio.test_client(app, namespace="/live", flask_test_client=client)
+
+
+@pytest.fixture
+def db(app):
+    return database
+
+
+def csrf_token(client) -> str:
+    """The CSRF token of the client's session, read from a page's form."""
+    page = client.get("/login", follow_redirects=True).get_data(as_text=True)
+    match = CSRF_RE.search(page)
+    assert match, "no CSRF token on the sign-in page"
+    return match.group(1)
+
+
+def valid_credit_code(seed: int) -> str:
+    body = f"913505{seed:011d}"[:17]
+    return body + credit_check_char(body)
+
+
+@pytest.fixture
+def make_user(db):
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = "seeker", username: str | None = None, employer: str | None = None, **kw):
+        n = next(counter)
+        data = {"role": Role(role), "username": username or f"{role}{n}", "password": PASSWORD}
+        if role == "host":
+            data["employer"] = employer or f"Employer {n}"
+        if role == "seeker":
+            data["name"] = kw.pop("name", f"Seeker {n}")
+            data["mobile"] = kw.pop("mobile", f"139{n:08d}")
+        data.update(kw)
+        user = create_user(NewUser(**data))
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_employer(db):
+    counter = iter(range(1, 10_000))
+
+    def make(name: str | None = None, **kw):
+        n = next(counter)
+        employer = Employer(name=name or f"Company {n}", credit_code=kw.pop("credit_code", valid_credit_code(n)))
+        db.session.add(employer)
+        db.session.commit()
+        return employer
+
+    return make
+
+
+JOB_DEFAULTS = dict(
+    title="Assembly worker", category="manufacturing", pay_min=22, pay_max=26, pay_unit="hour",
+    district="Dongyuan", headcount=10, work_type="gig", shift="08:00-17:00", benefits=["meals"],
+    requirements="18-45", contact="0595-1234567",
+)
+
+
+@pytest.fixture
+def make_job(db, make_employer):
+    def make(employer: Employer | None = None, **kw):
+        employer = employer or make_employer()
+        job = Job(employer_id=employer.id, **{**JOB_DEFAULTS, **kw})
+        db.session.add(job)
+        db.session.commit()
+        return job
+
+    return make
+
+
+def hours_from_now(hours: float) -> datetime:
+    return (datetime.now(UTC) + timedelta(hours=hours)).replace(microsecond=0)
+
+
+@pytest.fixture
+def make_fair(db, make_user):
+    def make(**kw):
+        organiser = kw.pop("organiser", None) or make_user("organiser")
+        fair = Fair(
+            title=kw.pop("title", "Gig-work fair"),
+            mode=FairMode(kw.pop("mode", "hybrid")),
+            starts_at=kw.pop("starts_at", hours_from_now(-1)),
+            ends_at=kw.pop("ends_at", hours_from_now(8)),
+            venue=kw.pop("venue", "Service hall"),
+            status=FairStatus(kw.pop("status", "published")),
+            created_by_id=organiser.id,
+            **kw,
+        )
+        db.session.add(fair)
+        db.session.commit()
+        return fair
+
+    return make
+
+
+@pytest.fixture
+def make_room(db, make_fair, make_user):
+    def make(fair: Fair | None = None, host=None, **kw):
+        fair = fair or make_fair()
+        host = host or make_user("host")
+        room = Room(
+            fair=fair, title=kw.pop("title", "Factory jobs live"), host_id=host.id,
+            starts_at=kw.pop("starts_at", fair.starts_at), ends_at=kw.pop("ends_at", fair.starts_at + timedelta(hours=2)),
+            stream_key=new_stream_key(), **kw,
+        )
+        db.session.add(room)
+        db.session.commit()
+        return room
+
+    return make
+
+
+@pytest.fixture
+def token_for(db):
+    def make(user) -> str:
+        token = create_token(user)
+        db.session.commit()
+        return token
+
+    return make
+
+
+class Api:
+    """JSON requests to /api/v1 with an optional bearer token."""
+
+    def __init__(self, client, token: str | None = None):
+        self.client, self.token = client, token
+
+    def _headers(self, token):
+        token = token or self.token
+        return {"Authorization": f"Bearer {token}"} if token else {}
+
+    def get(self, path, token=None, **kw):
+        return self.client.get("/api/v1" + path, headers=self._headers(token), **kw)
+
+    def post(self, path, json=None, token=None, **kw):
+        return self.client.post("/api/v1" + path, json=json, headers=self._headers(token), **kw)
+
+    def patch(self, path, json=None, token=None, **kw):
+        return self.client.patch("/api/v1" + path, json=json, headers=self._headers(token), **kw)
+
+    def delete(self, path, token=None, **kw):
+        return self.client.delete("/api/v1" + path, headers=self._headers(token), **kw)
+
+
+@pytest.fixture
+def api(client):
+    return Api(client)
+
+
+def login(client, username: str, password: str = PASSWORD):
+    """Sign the test client in through the real form."""
+    token = csrf_token(client)
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
