@@ -268,7 +268,9 @@ class LineReader:
 
 
 def faircast_command() -> list[str]:
-    """The `faircast` console script, preferring the one beside this Python."""
+    """The `faircast` console script: --faircast, else the one beside this Python."""
+    if FAIRCAST_COMMAND:
+        return [FAIRCAST_COMMAND]
     beside = Path(sys.executable).with_name("faircast")
     if beside.exists():
         return [str(beside)]
@@ -479,7 +481,7 @@ def job_fields(employer_id: str, n: int) -> dict[str, Any]:
     return {
         "employer_id": employer_id,
         "title": titles[n % len(titles)],
-        "category": "物流仓储",
+        "category": "logistics",
         "pay_min": 22 + n % 5,
         "pay_max": 30 + n % 5,
         "pay_unit": "hour",
@@ -487,7 +489,7 @@ def job_fields(employer_id: str, n: int) -> dict[str, Any]:
         "headcount": 10 + n,
         "work_type": "gig",
         "shift": "08:00-17:00，做六休一",
-        "benefits": ["包午餐", "日结"],
+        "benefits": ["meals", "daily_pay"],
         "requirements": "18-50周岁，身体健康",
         "contact": "13800138000",
     }
@@ -595,6 +597,7 @@ def loadgen(
 
 
 QUIET = False
+FAIRCAST_COMMAND = ""
 
 
 # ------------------------------------------------------------------------------ scenarios
@@ -664,15 +667,22 @@ def scenario_signups(t: Target, n: int, opts: argparse.Namespace) -> Row:
     checked in the acks and, for FairCast, by counting rows in the database."""
     room, token = t.new_room(f"报名测试 {n} 人")
     jobs = t.new_jobs(opts.jobs)
-    table = signup_table_name(t.database_url) if t.database_url else None
-    rows_before = count_rows(t.database_url, table) if table else None
+    table, db_error = None, ""
+    if t.database_url:
+        try:
+            table = signup_table_name(t.database_url)
+            rows_before = count_rows(t.database_url, table)
+        except (BenchError, ImportError, OSError, subprocess.SubprocessError) as exc:
+            table, db_error = None, str(exc)
+        except Exception as exc:  # a database error: report it beside the figures
+            table, db_error = None, f"{type(exc).__name__}: {exc}"
     args = ["--scenario", "signups", "--viewers", str(n), "--room", room, "--token", token]
     args += ["--inflight", str(opts.inflight), "--retry-every", str(opts.retry_every)]
     args += ["--concurrency", str(opts.concurrency)]
     for job in jobs:
         args += ["--job", job]
     result = loadgen(t, args, timeout_s=300 + n * opts.jobs / 50)
-    data: dict[str, Any] = {"loadgen": result, "table": table}
+    data: dict[str, Any] = {"loadgen": result, "table": table, "db_error": db_error}
     if table:
         time.sleep(0.5)
         data["rows_added"] = count_rows(t.database_url, table) - rows_before
@@ -778,7 +788,7 @@ def render(info: dict[str, str], rows: list[Row], opts: argparse.Namespace, argv
                 continue
             g = r.data["loadgen"]
             a = g["ack_ms"]
-            db = "–"
+            db = "not checked" if r.data.get("db_error") else "–"
             if "rows_added" in r.data:
                 mark = "✓" if r.data["db_exactly_once"] else "✗"
                 db = f"{mark} {r.data['rows_added']:,} of {g['pairs']:,}"
@@ -901,11 +911,18 @@ def failures(rows: list[Row]) -> list[str]:
             problems.append(f"{label}: {_short(r.error)}")
             continue
         g = r.data.get("loadgen", {})
+        if r.scenario in ("memory", "connect") and g.get("failed"):
+            problems.append(f"{label}: {g['failed']} of {g['viewers']} connections failed")
+        if r.scenario == "memory" and g.get("join_errors"):
+            problems.append(f"{label}: joins refused: {g['join_errors']}")
         if r.scenario in ("fanout", "scaleout") and g.get("missing"):
             problems.append(f"{label}: {g['missing']} card deliveries missing")
+            problems += [f"{label}: {k}: {v}" for k, v in g.get("join_errors", {}).items()]
         if r.scenario == "signups":
             if not g.get("exactly_once"):
                 problems.append(f"{label}: sign-up acks not exactly once")
+            if r.data.get("db_error"):
+                problems.append(f"{label}: no database check: {_short(r.data['db_error'])}")
             if r.data.get("db_exactly_once") is False:
                 problems.append(
                     f"{label}: {r.data['rows_added']} rows in the database for {g['pairs']} pairs"
@@ -959,6 +976,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         metavar="KEY=VALUE",
         help="extra environment for FairCast",
     )
+    p.add_argument("--faircast", help="the faircast command (default: the one beside python)")
     p.add_argument("--output", type=Path, default=RESULTS / "latest.md")
     p.add_argument("--verbose", action="store_true", help="show the load generator's progress")
     opts = p.parse_args(argv)
@@ -984,10 +1002,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    global QUIET
+    global QUIET, FAIRCAST_COMMAND
     argv = sys.argv[1:] if argv is None else argv
     opts = parse_args(argv)
     QUIET = not opts.verbose
+    FAIRCAST_COMMAND = opts.faircast or ""
     if not (REPO / "node_modules" / "socket.io-client").is_dir():
         print("node_modules is missing: run `npm ci` in the repository first", file=sys.stderr)
         return 2

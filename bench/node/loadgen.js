@@ -54,6 +54,7 @@ try {
       batch: { type: 'string', default: '500' },
       concurrency: { type: 'string', default: '50' },
       'batch-pause-ms': { type: 'string', default: '0' },
+      'max-failures': { type: 'string', default: '50' },
       'connect-timeout-ms': { type: 'string', default: '20000' },
       'ack-timeout-ms': { type: 'string', default: '20000' },
       inflight: { type: 'string', default: '200' },
@@ -185,6 +186,16 @@ function openSocket(url, auth) {
   return socket;
 }
 
+// A short reason for a failed connection: the server's refusal, or the transport's error.
+function describeError(err) {
+  if (!err) return 'unknown';
+  const cause = err.description && (err.description.message || err.description.code);
+  const parts = [err.message && err.message !== 'undefined' ? err.message : 'refused'];
+  if (cause && typeof cause === 'string') parts.push(cause);
+  if (err.data != null) parts.push(JSON.stringify(err.data).slice(0, 200));
+  return parts.join(': ');
+}
+
 // Resolves with {socket, ms} once the namespace is connected, or {error} on failure/timeout.
 function connect(url, auth) {
   return new Promise((resolve) => {
@@ -205,7 +216,7 @@ function connect(url, auth) {
     };
     const timer = setTimeout(() => finish('timeout'), CONNECT_TIMEOUT + 1000);
     socket.once('connect', () => finish(null));
-    socket.once('connect_error', (err) => finish(String((err && err.message) || err)));
+    socket.once('connect_error', (err) => finish(describeError(err)));
   });
 }
 
@@ -225,21 +236,32 @@ function ackError(res) {
 }
 
 // Runs task(i) for i in [0, count) in batches of --batch, at most --concurrency at a time, so
-// the target's listen backlog is never flooded with SYNs.
+// the target's listen backlog is never flooded with SYNs. A task returns false when its
+// connection failed; after --max-failures of those no more are opened (a server that stops
+// accepting would otherwise cost a connect timeout per remaining viewer).
 async function ramp(count, task) {
   const batch = Math.max(1, int('batch'));
   const concurrency = Math.max(1, int('concurrency'));
   const pause = int('batch-pause-ms');
+  const maxFailures = int('max-failures');
+  let failures = 0;
   for (let start = 0; start < count; start += batch) {
     const end = Math.min(count, start + batch);
     let next = start;
     const worker = async () => {
-      while (next < end) await task(next++);
+      while (next < end && failures <= maxFailures) {
+        if ((await task(next++)) === false) failures++;
+      }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, end - start) }, worker));
-    log(`connected ${end}/${count}`);
+    log(`connected ${end - failures}/${count}`);
+    if (failures > maxFailures) {
+      log(`gave up after ${failures} failed connections`);
+      return { aborted: true, failures };
+    }
     if (pause && end < count) await sleep(pause);
   }
+  return { aborted: false, failures };
 }
 
 function viewerUrl(i) {
@@ -285,10 +307,12 @@ async function fanout() {
   let joined = 0;
   let invalidState = 0;
 
+  // The host is in the room before the viewers arrive, as in a real broadcast.
+  const host = await connectHost();
   const t0 = performance.now();
-  await ramp(N, async (i) => {
+  const ramped = await ramp(N, async (i) => {
     const r = await connect(viewerUrl(i));
-    if (r.error) return;
+    if (r.error) return false;
     connectMs.push(r.ms);
     r.socket.on(EV.CARD, (msg) => {
       const now = Date.now();
@@ -318,7 +342,6 @@ async function fanout() {
   const connectElapsed = performance.now() - t0;
   log(`viewers joined ${joined}/${N} in ${Math.round(connectElapsed)} ms`);
 
-  const host = await connectHost();
   await sleep(int('warmup-ms'));
 
   const pushes = []; // {index, card_id, ack_ms, error}
@@ -373,6 +396,7 @@ async function fanout() {
     viewers: N,
     connected: connectMs.length,
     joined,
+    connect_aborted: ramped.aborted,
     join_errors: joinErrors,
     join_state_invalid: invalidState,
     connect: {
@@ -423,9 +447,9 @@ async function signups() {
   const viewers = new Array(N).fill(null);
   const setupErrors = {};
   const t0 = performance.now();
-  await ramp(N, async (i) => {
+  const ramped = await ramp(N, async (i) => {
     const r = await connect(viewerUrl(i));
-    if (r.error) return;
+    if (r.error) return false;
     r.socket.on(EV.COUNTS, () => stats.counts_events++);
     const who = await call(r.socket, EV.IDENTIFY, { name: `求职者${i}`, mobile: mobileFor(base + i) });
     if (!who.ok) return bump(setupErrors, `identify:${ackError(who)}`);
@@ -513,6 +537,7 @@ async function signups() {
     room: opt.room,
     viewers: N,
     ready,
+    connect_aborted: ramped.aborted,
     setup_errors: setupErrors,
     jobs: JOBS,
     cards_pushed: pushed,
@@ -559,9 +584,9 @@ async function connectScenario() {
   let joined = 0;
   const t0 = performance.now();
   let lastDone = t0;
-  await ramp(N, async (i) => {
+  const ramped = await ramp(N, async (i) => {
     const r = await connect(viewerUrl(i));
-    if (r.error) return;
+    if (r.error) return false;
     connectMs.push(r.ms);
     if (opt.join) {
       const res = await call(r.socket, EV.JOIN, { room_id: opt.room });
@@ -580,6 +605,7 @@ async function connectScenario() {
     joined: opt.join ? joined : null,
     join_errors: joinErrors,
     failed: N - connectMs.length,
+    connect_aborted: ramped.aborted,
     elapsed_ms: Math.round(elapsed),
     per_s: elapsed > 0 ? Math.round((connectMs.length / elapsed) * 1000) : null,
     connect_ms: summary(connectMs),

@@ -77,9 +77,9 @@ function jobSnapshot(jobId) {
   return {
     id: String(jobId),
     employer_id: `e${(n % 2) + 1}`,
-    employer: n % 2 ? '深圳市南山物流有限公司' : '广州白云家政服务有限公司',
+    employer_name: n % 2 ? '深圳市南山物流有限公司' : '广州白云家政服务有限公司',
     title: ['仓库分拣员', '快递装卸工', '家政保洁员', '餐厅服务员', '电子厂普工'][n % 5],
-    category: ['物流', '物流', '家政', '餐饮', '制造'][n % 5],
+    category: ['logistics', 'logistics', 'domestic', 'catering', 'manufacturing'][n % 5],
     pay_min: 22 + (n % 8),
     pay_max: 30 + (n % 8),
     pay_unit: 'hour',
@@ -87,9 +87,10 @@ function jobSnapshot(jobId) {
     headcount: 5 + (n % 40),
     work_type: 'gig',
     shift: '08:00-17:00，做六休一',
-    benefits: ['包午餐', '日结', '提供工作服'],
+    benefits: ['meals', 'daily_pay', 'uniform'],
     requirements: '18-50周岁，身体健康，能吃苦耐劳',
     contact: '13800138000',
+    updated_at: new Date().toISOString(),
   };
 }
 
