@@ -117,7 +117,13 @@ def machine_info() -> dict[str, str]:
         "python": platform.python_version(),
         "node": node,
         "open_files": str(resource.getrlimit(resource.RLIMIT_NOFILE)[0]),
+        "load": load_average(),
     }
+
+
+def load_average() -> str:
+    """The 1-minute load average: other work on the machine skews every figure."""
+    return f"{os.getloadavg()[0]:.2f}"
 
 
 def _git(*args: str) -> str:
@@ -306,11 +312,10 @@ class FairCast:
             "FAIRCAST_MEDIA_DIR": str(self.dir / "media"),
             "PYTHONUNBUFFERED": "1",
         }
-        queue = opts.message_queue if (processes > 1 or opts.message_queue) else None
-        if processes > 1 and not queue:
-            raise BenchError("several FairCast processes need --message-queue redis://...")
-        if queue:
-            self.env["FAIRCAST_MESSAGE_QUEUE"] = queue
+        if processes > 1:
+            if not opts.message_queue:
+                raise BenchError("several FairCast processes need --message-queue redis://...")
+            self.env["FAIRCAST_MESSAGE_QUEUE"] = opts.message_queue
         for item in opts.server_env:
             key, _, value = item.partition("=")
             self.env[key] = value
@@ -729,6 +734,7 @@ def render(info: dict[str, str], rows: list[Row], opts: argparse.Namespace, argv
     out += ["| machine | |", "|---|---|"]
     for key in ("date", "commit", "cpu", "ram", "os", "python", "node", "open_files"):
         out.append(f"| {key} | {info[key]} |")
+    out.append(f"| load average (start → end) | {info['load']} → {load_average()} |")
     out.append(f"| command | `python bench/run.py {' '.join(argv)}` |")
     if opts.quick:
         out.append("| mode | --quick: small numbers, a smoke run; not for comparing with targets |")
