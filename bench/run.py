@@ -273,10 +273,10 @@ class LineReader:
         return line.decode(errors="replace").strip() or " "
 
 
-def faircast_command() -> list[str]:
-    """The `faircast` console script: --faircast, else the one beside this Python."""
-    if FAIRCAST_COMMAND:
-        return [FAIRCAST_COMMAND]
+def faircast_command(given: str | None = None) -> list[str]:
+    """The `faircast` console script: the one given, else the one beside this Python."""
+    if given:
+        return [given]
     beside = Path(sys.executable).with_name("faircast")
     if beside.exists():
         return [str(beside)]
@@ -323,7 +323,7 @@ class FairCast:
     # -- processes
     def start(self) -> Target:
         """Migrate, start every process, wait until each answers, and seed a live fair."""
-        cli = faircast_command()
+        cli = faircast_command(self.opts.faircast)
         self.cli(["db", "upgrade"])
         for i in range(self.processes):
             port = free_port()
@@ -362,7 +362,7 @@ class FairCast:
 
     def cli(self, args: list[str]) -> str:
         result = subprocess.run(
-            [*faircast_command(), *args],
+            [*faircast_command(self.opts.faircast), *args],
             capture_output=True,
             text=True,
             env=self.env,
@@ -393,8 +393,11 @@ class FairCast:
     def seed(self) -> None:
         """An organiser, an employer and an online fair that is live now, via CLI and REST."""
         organiser = f"bench_org_{self.tag}"
-        self.cli(["user", "create", "--role", "organiser", "--username", organiser,
-                  "--password", self.password])  # fmt: skip
+        self.cli(
+            ["user", "create", "--role", "organiser"]
+            + ["--username", organiser]
+            + ["--password", self.password]
+        )
         self.org_token = self.token(organiser)
         employer = self.api(
             "POST",
@@ -436,8 +439,10 @@ class FairCast:
         """A room of the fair with a host of its own; returns (room id, host token)."""
         self.hosts += 1
         host = f"bench_host_{self.tag}_{self.hosts}"
-        self.cli(["user", "create", "--role", "host", "--username", host,
-                  "--password", self.password, "--employer", self.employer_name])  # fmt: skip
+        self.cli(
+            ["user", "create", "--role", "host", "--username", host]
+            + ["--password", self.password, "--employer", self.employer_name]
+        )
         token = self.token(host)
         room = self.api(
             "POST",
@@ -448,7 +453,7 @@ class FairCast:
                 "host_username": host,
                 "starts_at": self.at(-0.5),
                 "ends_at": self.at(11),
-            },  # fmt: skip
+            },
         )
         room_id = str(_id(room))
         if self.opts.go_live:
@@ -546,6 +551,7 @@ def loadgen(
     args: list[str],
     timeout_s: float,
     on_ready: Callable[[], None] | None = None,
+    verbose: bool = False,
 ) -> dict[str, Any]:
     """Run bench/node/loadgen.js against target and return its JSON result.
 
@@ -563,7 +569,7 @@ def loadgen(
     ]
     if on_ready:
         cmd.append("--hold")
-    if QUIET:
+    if not verbose:
         cmd.append("--quiet")
     proc = subprocess.Popen(
         cmd,
@@ -601,10 +607,6 @@ def loadgen(
     return result
 
 
-QUIET = False
-FAIRCAST_COMMAND = ""
-
-
 # ------------------------------------------------------------------------------ scenarios
 @dataclass
 class Row:
@@ -622,7 +624,9 @@ def scenario_memory(t: Target, n: int, opts: argparse.Namespace) -> Row:
     """Server RSS with n viewers connected and joined to one room, minus RSS before."""
     room, _ = t.new_room(f"内存测试 {n}")
     warm = ["--scenario", "connect", "--viewers", "50", "--join", "--room", room]
-    loadgen(t, warm, timeout_s=120)  # load lazily imported code before the first reading
+    loadgen(
+        t, warm, timeout_s=120, verbose=opts.verbose
+    )  # load lazily imported code before the first reading
     time.sleep(1)
     before = rss_kb(t.pids)
     reading: dict[str, int] = {}
@@ -633,7 +637,7 @@ def scenario_memory(t: Target, n: int, opts: argparse.Namespace) -> Row:
 
     args = ["--scenario", "connect", "--viewers", str(n), "--join", "--room", room]
     args += ["--concurrency", str(opts.concurrency)]
-    result = loadgen(t, args, timeout_s=600, on_ready=read_after)
+    result = loadgen(t, args, 600, on_ready=read_after, verbose=opts.verbose)
     after = reading.get("after", before)
     held = result.get("open_at_release") or result["connected"]
     data = {
@@ -649,7 +653,7 @@ def scenario_memory(t: Target, n: int, opts: argparse.Namespace) -> Row:
 def scenario_connect(t: Target, n: int, opts: argparse.Namespace) -> Row:
     """How fast n connections to /live can be opened, at most --concurrency at a time."""
     args = ["--scenario", "connect", "--viewers", str(n), "--concurrency", str(opts.concurrency)]
-    result = loadgen(t, args, timeout_s=600)
+    result = loadgen(t, args, 600, verbose=opts.verbose)
     return Row("connect", t.name, ", ".join(t.notes), n, {"loadgen": result})
 
 
@@ -663,7 +667,7 @@ def scenario_fanout(t: Target, n: int, opts: argparse.Namespace) -> Row:
     for job in jobs:
         args += ["--job", job]
     timeout = 120 + n / 20 + opts.cards * opts.interval_ms / 1000
-    result = loadgen(t, args, timeout_s=timeout)
+    result = loadgen(t, args, timeout, verbose=opts.verbose)
     return Row("fanout", t.name, ", ".join(t.notes), n, {"loadgen": result})
 
 
@@ -686,7 +690,7 @@ def scenario_signups(t: Target, n: int, opts: argparse.Namespace) -> Row:
     args += ["--concurrency", str(opts.concurrency)]
     for job in jobs:
         args += ["--job", job]
-    result = loadgen(t, args, timeout_s=300 + n * opts.jobs / 50)
+    result = loadgen(t, args, 300 + n * opts.jobs / 50, verbose=opts.verbose)
     data: dict[str, Any] = {"loadgen": result, "table": table, "db_error": db_error}
     if table:
         time.sleep(0.5)
@@ -1008,11 +1012,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    global QUIET, FAIRCAST_COMMAND
     argv = sys.argv[1:] if argv is None else argv
     opts = parse_args(argv)
-    QUIET = not opts.verbose
-    FAIRCAST_COMMAND = opts.faircast or ""
     if not (REPO / "node_modules" / "socket.io-client").is_dir():
         print("node_modules is missing: run `npm ci` in the repository first", file=sys.stderr)
         return 2
