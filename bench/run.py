@@ -931,6 +931,10 @@ def failures(rows: list[Row]) -> list[str]:
         if r.scenario == "signups":
             if not g.get("exactly_once"):
                 problems.append(f"{label}: sign-up acks not exactly once")
+            if not g.get("counts_exact"):
+                problems.append(
+                    f"{label}: counts in the acks {g.get('counts_max')}, not {g['ready']}"
+                )
             if r.data.get("db_error"):
                 problems.append(f"{label}: no database check: {_short(r.data['db_error'])}")
             if r.data.get("db_exactly_once") is False:

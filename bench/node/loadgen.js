@@ -574,6 +574,8 @@ async function signups() {
     pairs_never_created: never,
     exactly_once: once === expectedPairs && more === 0,
     counts_max: Object.fromEntries(JOBS.map((j, k) => [j, jobMaxCount[k]])),
+    // Fresh jobs: the last count each job's sign-ups answered with is the number of viewers.
+    counts_exact: jobMaxCount.every((c) => c === ready),
     elapsed_ms: Math.round(elapsed),
     throughput_per_s: elapsed > 0 ? Math.round((acks / elapsed) * 1000) : null,
     ack_ms: summary(latencies),

@@ -110,6 +110,7 @@ def test_sign_ups_count_once_per_person_and_job_whatever_the_retries(node_server
     assert result["pairs_created_more_than_once"] == result["pairs_never_created"] == 0
     assert result["exactly_once"]
     assert result["counts_max"] == {"j1": 20, "j2": 20, "j3": 20}
+    assert result["counts_exact"]
     assert result["throughput_per_s"] > 0
     assert result["ack_ms"]["n"] == 80
 
