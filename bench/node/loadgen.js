@@ -525,6 +525,10 @@ async function signups() {
     while (next < P) {
       const p = next++;
       if (!viewers[p % N]) continue;
+      if (!viewers[p % N].connected) {
+        bump(errors, 'disconnected'); // don't wait out an ack timeout per pair
+        continue;
+      }
       if (retryEvery > 0 && p % retryEvery === 0) {
         retried++;
         // Alternate the two ways a retry happens: a double tap (both in flight at once) and a
