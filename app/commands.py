@@ -58,7 +58,8 @@ def serve(host: str, port: int) -> None:
 @cli.command()
 @click.option("--host", default=DEFAULT_HOST, show_default=True)
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
-def demo(host: str, port: int) -> None:
+@click.option("--seed-only", is_flag=True, help="create or refresh the data, then exit")
+def demo(host: str, port: int, seed_only: bool) -> None:
     """Create (or refresh) the demo fair, print its URLs and logins, then serve."""
     from app import create_app
     from app.demo import DEMO_PASSWORDS, seed_demo
@@ -75,7 +76,8 @@ def demo(host: str, port: int) -> None:
     click.echo("Logins (username / password):")
     for username, password in DEMO_PASSWORDS.items():
         click.echo(f"  {username:<22} {password}")
-    run_server(settings, host, port)
+    if not seed_only:
+        run_server(settings, host, port)
 
 
 @cli.group()

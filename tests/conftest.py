@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextvars
 import re
 import shutil
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
 
 from app import create_app
 from app.accounts.models import Role
@@ -49,9 +52,25 @@ def settings(tmp_path, migrated_template) -> Settings:
     )
 
 
+class FreshContextClient(FlaskClient):
+    """A test client whose every request gets its own app context, as in production.
+
+    Tests hold an app context to use the database; without this, requests would share its
+    `g` (the signed-in user, the chosen language) and its database session.
+    """
+
+    def open(self, *args, **kwargs):
+        def isolated():
+            _cv_app.set(None)
+            return super(FreshContextClient, self).open(*args, **kwargs)
+
+        return contextvars.copy_context().run(isolated)
+
+
 @pytest.fixture
 def app(settings):
     app = create_app(settings, TESTING=True)
+    app.test_client_class = FreshContextClient
     with app.app_context():
         yield app
         database.session.remove()
@@ -113,7 +132,9 @@ def make_employer(db):
 
     def make(name: str | None = None, **kw):
         n = next(counter)
-        employer = Employer(name=name or f"Company {n}", credit_code=kw.pop("credit_code", valid_credit_code(n)))
+        employer = Employer(
+            name=name or f"Company {n}", credit_code=kw.pop("credit_code", valid_credit_code(n))
+        )
         db.session.add(employer)
         db.session.commit()
         return employer
@@ -122,9 +143,18 @@ def make_employer(db):
 
 
 JOB_DEFAULTS = dict(
-    title="Assembly worker", category="manufacturing", pay_min=22, pay_max=26, pay_unit="hour",
-    district="Dongyuan", headcount=10, work_type="gig", shift="08:00-17:00", benefits=["meals"],
-    requirements="18-45", contact="0595-1234567",
+    title="Assembly worker",
+    category="manufacturing",
+    pay_min=22,
+    pay_max=26,
+    pay_unit="hour",
+    district="Dongyuan",
+    headcount=10,
+    work_type="gig",
+    shift="08:00-17:00",
+    benefits=["meals"],
+    requirements="18-45",
+    contact="0595-1234567",
 )
 
 
@@ -171,9 +201,13 @@ def make_room(db, make_fair, make_user):
         fair = fair or make_fair()
         host = host or make_user("host")
         room = Room(
-            fair=fair, title=kw.pop("title", "Factory jobs live"), host_id=host.id,
-            starts_at=kw.pop("starts_at", fair.starts_at), ends_at=kw.pop("ends_at", fair.starts_at + timedelta(hours=2)),
-            stream_key=new_stream_key(), **kw,
+            fair=fair,
+            title=kw.pop("title", "Factory jobs live"),
+            host_id=host.id,
+            starts_at=kw.pop("starts_at", fair.starts_at),
+            ends_at=kw.pop("ends_at", fair.starts_at + timedelta(hours=2)),
+            stream_key=new_stream_key(),
+            **kw,
         )
         db.session.add(room)
         db.session.commit()
@@ -223,4 +257,42 @@ def api(client):
 def login(client, username: str, password: str = PASSWORD):
     """Sign the test client in through the real form."""
     token = csrf_token(client)
-    return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+    return client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": token}
+    )
+
+
+POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def _postgres_admin_engine():
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure means there is no server to use
+        engine.dispose()
+        pytest.skip(
+            f"PostgreSQL is not reachable at 127.0.0.1:5432 ({type(exc).__name__}); "
+            "these tests need a real PostgreSQL server"
+        )
+    return engine
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    import secrets
+
+    from sqlalchemy import text
+
+    engine = _postgres_admin_engine()
+    name = f"faircast_test_{secrets.token_hex(4)}"
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()

@@ -22,9 +22,10 @@ from app.jobs.schemas import EmployerIn, EmployerOut, JobFields, JobIn, JobOut
 from app.schemas import parse_json
 
 MAX_PAGE = 500
+MAX_OFFSET = 10**9
 PAGE_QUERY = {
     "limit": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 100},
-    "offset": {"type": "integer", "minimum": 0, "default": 0},
+    "offset": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
 }
 RANGE_QUERY = {
     "from": {"type": "string", "format": "date-time"},
@@ -77,7 +78,7 @@ def time_arg(name: str) -> datetime | None:
 
 def page(items: list) -> list:
     limit = int_arg("limit", 100, 1, MAX_PAGE)
-    offset = int_arg("offset", 0, 0, 10**9)
+    offset = int_arg("offset", 0, 0, MAX_OFFSET)
     return items[offset : offset + limit]
 
 

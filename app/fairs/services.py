@@ -190,17 +190,17 @@ def schedule_room(organiser: User, fair: Fair, data: RoomIn) -> Room:
     if fair.status in (FairStatus.ENDED, FairStatus.CANCELLED):
         raise Conflict("The fair is over; no sessions can be added.")
     room = Room(
-        fair=fair,
+        fair_id=fair.id,
         title=data.title,
         host_id=host.id,
         starts_at=data.starts_at,
         ends_at=data.ends_at,
         stream_key=new_stream_key(),
     )
-    with db.session.no_autoflush:
-        _check_room(room, fair)
+    _check_room(room, fair)
     db.session.add(room)
     db.session.flush()
+    db.session.refresh(fair, ["rooms"])
     return room
 
 

@@ -110,7 +110,7 @@ def _fair_form(form) -> dict:
             data[name] = local_input(form.get(name), zone)
     data["anonymous_viewers"] = form.get("anonymous_viewers") == "on"
     data["allow_replay"] = form.get("allow_replay") == "on"
-    data.setdefault("description", "")
+    data["description"] = data.get("description") or ""
     return data
 
 

@@ -85,7 +85,9 @@ def test_resident_ids_are_kept_only_as_keyed_hashes(db):
     )
     assert seeker.id_number_hash and "11010519491231002X" not in seeker.id_number_hash
     with pytest.raises(Conflict):
-        identify_seeker(Identity(name="X", mobile="13900000002", id_number="11010519491231002X"), "key")
+        identify_seeker(
+            Identity(name="X", mobile="13900000002", id_number="11010519491231002X"), "key"
+        )
 
 
 def test_identity_validation_messages():

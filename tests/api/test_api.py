@@ -9,16 +9,29 @@ from app.jobs.models import Employer, Job
 from tests.conftest import PASSWORD, csrf_token, hours_from_now, login, valid_credit_code
 
 JOB = dict(
-    title="快递分拣员", category="logistics", pay_min=180, pay_max=220, pay_unit="day",
-    district="洛阳镇", headcount=40, work_type="gig", shift="20:00-06:00",
-    benefits=["meals", "daily_pay"], requirements="18-50", contact="159 6000 8899",
+    title="快递分拣员",
+    category="logistics",
+    pay_min=180,
+    pay_max=220,
+    pay_unit="day",
+    district="洛阳镇",
+    headcount=40,
+    work_type="gig",
+    shift="20:00-06:00",
+    benefits=["meals", "daily_pay"],
+    requirements="18-50",
+    contact="159 6000 8899",
 )
 
 
 def fair_body(**kw):
     return {
-        "title": "零工招聘会", "mode": "hybrid", "venue": "服务大厅", "capacity": 200,
-        "starts_at": hours_from_now(24).isoformat(), "ends_at": hours_from_now(32).isoformat(),
+        "title": "零工招聘会",
+        "mode": "hybrid",
+        "venue": "服务大厅",
+        "capacity": 200,
+        "starts_at": hours_from_now(24).isoformat(),
+        "ends_at": hours_from_now(32).isoformat(),
         **kw,
     }
 
@@ -57,14 +70,25 @@ def test_token_exchange(api, make_user):
 
 def test_employers_need_a_valid_credit_code(api, organiser, host, db):
     _, token = organiser
-    ok = api.post("/employers", {"name": "恒达电子", "credit_code": valid_credit_code(7)}, token=token)
+    ok = api.post(
+        "/employers", {"name": "恒达电子", "credit_code": valid_credit_code(7)}, token=token
+    )
     assert ok.status_code == 201 and ok.get_json()["credit_code"] == valid_credit_code(7)
-    bad = api.post("/employers", {"name": "Fake Co", "credit_code": "91350100M000100Y44"}, token=token)
+    bad = api.post(
+        "/employers", {"name": "Fake Co", "credit_code": "91350100M000100Y44"}, token=token
+    )
     assert_error(bad, 422, "credit_code")
-    dup = api.post("/employers", {"name": "Other", "credit_code": valid_credit_code(7)}, token=token)
+    dup = api.post(
+        "/employers", {"name": "Other", "credit_code": valid_credit_code(7)}, token=token
+    )
     assert_error(dup, 409, "credit_code")
-    assert_error(api.post("/employers", {"name": "H", "credit_code": valid_credit_code(8)}, token=host[1]), 403)
-    assert db.session.query(Employer).filter(Employer.name.in_(["Fake Co", "Other", "H"])).count() == 0
+    assert_error(
+        api.post("/employers", {"name": "H", "credit_code": valid_credit_code(8)}, token=host[1]),
+        403,
+    )
+    assert (
+        db.session.query(Employer).filter(Employer.name.in_(["Fake Co", "Other", "H"])).count() == 0
+    )
     assert any(e["name"] == "恒达电子" for e in api.get("/employers").get_json())
 
 
@@ -102,10 +126,16 @@ def test_bad_job_input_is_refused_and_nothing_stored(api, host, db, change, fiel
 def test_missing_fields_and_non_json_bodies(api, host, db):
     body = {k: v for k, v in JOB.items() if k != "district"}
     assert_error(api.post("/jobs", body, token=host[1]), 422, "district")
-    not_json = api.client.post("/api/v1/jobs", data="title=x", headers={"Authorization": f"Bearer {host[1]}"})
+    not_json = api.client.post(
+        "/api/v1/jobs", data="title=x", headers={"Authorization": f"Bearer {host[1]}"}
+    )
     assert_error(not_json, 422)
-    broken = api.client.post("/api/v1/jobs", data="{", content_type="application/json",
-                             headers={"Authorization": f"Bearer {host[1]}"})
+    broken = api.client.post(
+        "/api/v1/jobs",
+        data="{",
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {host[1]}"},
+    )
     assert_error(broken, 422)
     assert db.session.query(Job).count() == 0
 
@@ -114,17 +144,21 @@ def test_hosts_cannot_touch_another_employers_job(api, host, make_job, make_user
     other_host = make_user("host", employer="Hengda")
     theirs = make_job(employer=other_host.employer)
     mine = api.post("/jobs", JOB, token=host[1]).get_json()
-    assert api.patch(f"/jobs/{mine['id']}", {"headcount": 45}, token=host[1]).get_json()["headcount"] == 45
+    assert (
+        api.patch(f"/jobs/{mine['id']}", {"headcount": 45}, token=host[1]).get_json()["headcount"]
+        == 45
+    )
     # another employer's unpublished job does not even exist for this host
     assert_error(api.patch(f"/jobs/{theirs.id}", {"headcount": 1}, token=host[1]), 404)
     assert_error(api.patch(f"/jobs/{mine['id']}", {"title": None}, token=host[1]), 422, "title")
     assert_error(api.get("/jobs/nope"), 404)
 
 
-def test_jobs_of_drafts_are_private(api, organiser, host, make_job, make_fair):
+def test_jobs_of_drafts_are_private(api, db, organiser, host, make_job, make_fair):
     job = make_job(title="Secret job")
     draft = make_fair(status="draft")
     draft.jobs.append(job)
+    db.session.commit()
     assert all(j["title"] != "Secret job" for j in api.get("/jobs").get_json())
     assert_error(api.get(f"/jobs/{job.id}"), 404)
     assert api.get(f"/jobs/{job.id}", token=organiser[1]).status_code == 200
@@ -140,7 +174,9 @@ def test_fair_lifecycle(api, organiser, make_job):
     assert_error(api.get(f"/fairs/{fair['id']}"), 404)  # drafts are not public
     job = make_job()
     assert api.post(f"/fairs/{fair['id']}/jobs", {"job_id": job.id}, token=token).status_code == 201
-    assert_error(api.post(f"/fairs/{fair['id']}/jobs", {"job_id": "nope"}, token=token), 422, "job_id")
+    assert_error(
+        api.post(f"/fairs/{fair['id']}/jobs", {"job_id": "nope"}, token=token), 422, "job_id"
+    )
     for status in ("published", "live", "ended"):
         moved = api.patch(f"/fairs/{fair['id']}", {"status": status}, token=token)
         assert moved.get_json()["status"] == status
@@ -166,7 +202,9 @@ def test_bad_fair_input(api, organiser, db, change, field):
 
 
 def test_a_fair_cannot_end_before_it_starts(api, organiser, db):
-    body = fair_body(starts_at=hours_from_now(10).isoformat(), ends_at=hours_from_now(9).isoformat())
+    body = fair_body(
+        starts_at=hours_from_now(10).isoformat(), ends_at=hours_from_now(9).isoformat()
+    )
     assert_error(api.post("/fairs", body, token=organiser[1]), 422, "ends_at")
     assert db.session.query(Fair).count() == 0
 
@@ -182,9 +220,13 @@ def test_rooms_inside_the_fair_with_no_overlap_for_a_host(api, organiser, host, 
     start = hours_from_now(24)
 
     def room(title, offset, length, **kw):
-        body = {"title": title, "host_username": host[0].username,
-                "starts_at": (start + timedelta(hours=offset)).isoformat(),
-                "ends_at": (start + timedelta(hours=offset + length)).isoformat(), **kw}
+        body = {
+            "title": title,
+            "host_username": host[0].username,
+            "starts_at": (start + timedelta(hours=offset)).isoformat(),
+            "ends_at": (start + timedelta(hours=offset + length)).isoformat(),
+            **kw,
+        }
         return api.post(f"/fairs/{fair['id']}/rooms", body, token=token)
 
     first = room("Morning", 0, 2)
@@ -200,9 +242,14 @@ def test_rooms_inside_the_fair_with_no_overlap_for_a_host(api, organiser, host, 
     assert db.session.query(Room).count() == 2
 
 
-def test_stream_keys_are_shown_to_the_host_and_organisers_only(api, organiser, host, make_room, make_user, token_for):
+def test_stream_keys_are_shown_to_the_host_and_organisers_only(
+    api, organiser, host, make_room, make_user, token_for
+):
     room = make_room(host=host[0])
-    assert api.get(f"/rooms/{room.id}", token=host[1]).get_json()["ingest"]["stream_key"] == room.stream_key
+    assert (
+        api.get(f"/rooms/{room.id}", token=host[1]).get_json()["ingest"]["stream_key"]
+        == room.stream_key
+    )
     assert api.get(f"/rooms/{room.id}", token=organiser[1]).get_json()["ingest"]
     stranger = make_user("host")
     assert api.get(f"/rooms/{room.id}", token=token_for(stranger)).get_json()["ingest"] is None
@@ -217,7 +264,9 @@ def test_session_authenticated_writes_need_csrf(client, api, make_user):
     user = make_user("organiser")
     login(client, user.username)
     assert_error(api.post("/fairs", fair_body()), 400)
-    response = client.post("/api/v1/fairs", json=fair_body(), headers={"X-CSRFToken": csrf_token(client)})
+    response = client.post(
+        "/api/v1/fairs", json=fair_body(), headers={"X-CSRFToken": csrf_token(client)}
+    )
     assert response.status_code == 201
 
 
@@ -228,7 +277,9 @@ def test_unknown_paths_and_methods_answer_in_json(api):
 
 def test_list_paging_and_range(api, organiser, make_fair):
     for n in range(3):
-        make_fair(title=f"Fair {n}", starts_at=hours_from_now(24 * n), ends_at=hours_from_now(24 * n + 5))
+        make_fair(
+            title=f"Fair {n}", starts_at=hours_from_now(24 * n), ends_at=hours_from_now(24 * n + 5)
+        )
     assert len(api.get("/fairs?limit=2").get_json()) == 2
     assert_error(api.get("/fairs?limit=0"), 422, "limit")
     assert_error(api.get("/fairs?limit=abc"), 422, "limit")
