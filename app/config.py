@@ -20,6 +20,7 @@ ENV_ASYNC_MODE = "FAIRCAST_ASYNC_MODE"
 ENV_PUBLIC_URL = "FAIRCAST_PUBLIC_URL"
 ENV_ALLOWED_ORIGINS = "FAIRCAST_ALLOWED_ORIGINS"
 ENV_MAX_CONNECTIONS = "FAIRCAST_MAX_CONNECTIONS"
+ENV_RTMP_URL = "FAIRCAST_RTMP_URL"
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 # Forms and JSON bodies; video uploads raise their own limit.
@@ -67,6 +68,7 @@ class Settings:
             o.strip() for o in os.environ.get(ENV_ALLOWED_ORIGINS, "").split(",") if o.strip()
         ]
     )
+    rtmp_url: str | None = field(default_factory=lambda: os.environ.get(ENV_RTMP_URL) or None)
     max_connections: int = field(
         default_factory=lambda: int(os.environ.get(ENV_MAX_CONNECTIONS, "20000"))
     )

@@ -26,7 +26,7 @@ def ingest_urls(room) -> dict[str, str | None]:
     """Where OBS sends video for room: SRT while its listener is open, RTMP when configured."""
     from app.live.media import srt_url
 
-    rtmp_base = current_app.config.get("FAIRCAST_RTMP_URL")
+    rtmp_base = settings().rtmp_url
     return {
         "srt_url": srt_url(room),
         "rtmp_url": f"{rtmp_base.rstrip('/')}/{room.id}" if rtmp_base else None,
