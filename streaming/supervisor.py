@@ -55,7 +55,7 @@ from .graphs import (
     video_mode,
     with_offset,
 )
-from .ingest import RecordingHeader, chunk_starts_recording, resume_offset
+from .ingest import RecordingHeader, check_passphrase, chunk_starts_recording, resume_offset
 from .layout import RunLayout, check_id, new_run_id
 from .limits import Limits, apply_limits
 from .playlist import ensure_endlist, read_media_playlist
@@ -209,6 +209,14 @@ class Supervisor:
         if run is None or not run.state.active or not isinstance(run.source, BrowserSource):
             raise NotLive(f"room {room_id} has no live browser run")
         run.feed(chunk)
+
+    def set_passphrase(self, room_id: str, passphrase: str) -> None:
+        """Apply a rotated SRT secret: a waiting listener reopens with it at once; a connected
+        publisher keeps streaming until it disconnects (call `stop` to cut it off)."""
+        run = self._runs.get(room_id)
+        if run is None or not run.state.active or not isinstance(run.source, SrtSource):
+            raise NotLive(f"room {room_id} has no live SRT run")
+        run.set_passphrase(passphrase)
 
     def stop(self, room_id: str, timeout: float = 2 * GRACEFUL_SECONDS) -> RoomState | None:
         """End the room's run (status `ended`) and wait for ffmpeg to finish its playlists."""
@@ -374,6 +382,15 @@ class _Run:
                 proc.kill()
             with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(2)
+
+    def set_passphrase(self, passphrase: str) -> None:
+        """Use a new SRT passphrase from the next listener on; reopen a waiting one now."""
+        source = replace(self.source, passphrase=check_passphrase(passphrase))
+        with self._lock:
+            self.source = source
+            if self.state.status == WAITING:
+                self._kill_proc()
+                self._spawn()
 
     # --- browser chunks -----------------------------------------------------------------
 

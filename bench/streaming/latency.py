@@ -81,8 +81,18 @@ def run_case(ffmpeg: str, way: str, profile, seconds: float) -> dict:
             # Like MediaRecorder(timeslice=250): a WebM cluster every 250 ms on a pipe.
             host = timestamped_source(
                 ffmpeg,
-                [*HOST_ENCODER, "-c:a", "libopus", "-f", "matroska",
-                 "-cluster_time_limit", "250", "-flush_packets", "1", "pipe:1"],
+                [
+                    *HOST_ENCODER,
+                    "-c:a",
+                    "libopus",
+                    "-f",
+                    "matroska",
+                    "-cluster_time_limit",
+                    "250",
+                    "-flush_packets",
+                    "1",
+                    "pipe:1",
+                ],
                 pipe_out=True,
             )
             feeder = _Feeder(sup, host)
@@ -191,15 +201,34 @@ def main() -> None:
         seconds = args.seconds if profile is LOW_LATENCY else max(args.seconds, 45)
         r = run_case(ffmpeg, way, profile, seconds)
         rows.append(
-            [profile.name, way, r["segments"], r["segment"], r["lag_median"], r["lag_p95"],
-             r["pdt_offset"], r["holdback"], r["viewer_median"], r["viewer_p95"]]
+            [
+                profile.name,
+                way,
+                r["segments"],
+                r["segment"],
+                r["lag_median"],
+                r["lag_p95"],
+                r["pdt_offset"],
+                r["holdback"],
+                r["viewer_median"],
+                r["viewer_p95"],
+            ]
         )
     print(f"Host-to-viewer latency, 720p30 — {machine()} — {datetime.now():%Y-%m-%d %H:%M}\n")
     print(
         table(
-            ["profile", "way in", "segments", "segment s", "publish lag median s",
-             "publish lag p95 s", "PDT - capture s", "player holdback s",
-             "host-to-viewer median s", "host-to-viewer p95 s"],
+            [
+                "profile",
+                "way in",
+                "segments",
+                "segment s",
+                "publish lag median s",
+                "publish lag p95 s",
+                "PDT - capture s",
+                "player holdback s",
+                "host-to-viewer median s",
+                "host-to-viewer p95 s",
+            ],
             rows,
         )
     )

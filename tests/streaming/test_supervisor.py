@@ -271,3 +271,19 @@ time.sleep(60)
     assert orphans
     make_supervisor()
     wait_until(lambda: not processes_mentioning(str(media_dir)), 5)
+
+
+def test_rotating_the_srt_secret_refuses_the_old_one(
+    make_supervisor, status_log, media_dir, ffmpeg_bin
+):
+    sup = make_supervisor(srt_ports=range(10390, 10400))
+    old, new = new_secret(), new_secret()
+    state = sup.start("room11", SrtSource(old))
+    sup.set_passphrase("room11", new)
+    stale = push_srt(ffmpeg_bin, srt_url("127.0.0.1", state.srt_port, old), 3)
+    assert stale.wait(20) != 0
+    assert sup.status("room11").status == WAITING
+    fresh = push_srt(ffmpeg_bin, srt_url("127.0.0.1", state.srt_port, new), 4)
+    status_log.wait_for("room11", LIVE, LIVE_TIMEOUT)
+    fresh.wait(20)
+    assert sup.stop("room11").status == ENDED
