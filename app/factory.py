@@ -12,6 +12,9 @@ from app.errors import DomainError
 from app.extensions import babel, csrf, db, login, socketio
 from app.web import register_filters
 
+# The largest Socket.IO message accepted (a browser video chunk); other events are far smaller.
+MAX_SOCKET_MESSAGE_BYTES = 1024 * 1024
+
 # Content-Security-Policy: only our own scripts, styles and media; no framing.
 CSP = "; ".join(
     [
@@ -56,11 +59,16 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
     babel.init_app(
         app, locale_selector=select_locale, default_translation_directories="translations"
     )
+    from app.live import events as _live_events  # noqa: F401 - registers /live before the server exists
+
     socketio.init_app(
         app,
         async_mode=settings.async_mode,
         message_queue=settings.message_queue,
         cors_allowed_origins=settings.origins(),
+        max_http_buffer_size=MAX_SOCKET_MESSAGE_BYTES,
+        ping_interval=25,
+        ping_timeout=20,
     )
     _register_blueprints(app)
     _register_error_handlers(app)
@@ -73,6 +81,7 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts import views as accounts_views
     from app.api import handlers as _api_handlers  # noqa: F401 - registers the API's hooks
+    from app.api import live as _api_live  # noqa: F401 - registers the endpoints
     from app.api import views as _api_views  # noqa: F401 - registers the endpoints
     from app.api.registry import bp as api_bp
     from app.fairs import views as fairs_views

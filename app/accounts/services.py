@@ -10,7 +10,15 @@ from datetime import timedelta
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.accounts.models import ApiToken, LoginFailure, Role, Seeker, TokenScope, User
+from app.accounts.models import (
+    ApiToken,
+    LoginFailure,
+    LoginSession,
+    Role,
+    Seeker,
+    TokenScope,
+    User,
+)
 from app.accounts.schemas import Identity, NewUser
 from app.db import utcnow
 from app.errors import Conflict, RateLimited, Unauthorized, ValidationError
@@ -118,11 +126,30 @@ def token_for(raw: str) -> ApiToken | None:
     return record
 
 
-def load_session_user(session_id: str) -> User | None:
-    """The user a session cookie names, unless their sessions were ended since."""
+def start_login_session(user: User) -> LoginSession:
+    """Record a sign-in; its id goes into the browser's session cookie."""
+    record = LoginSession(id=secrets.token_hex(16), user_id=user.id)
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def end_login_session(login_session_id: str | None) -> None:
+    """Sign-out: the session stops working here and for every socket opened with it."""
+    if login_session_id:
+        record = db.session.get(LoginSession, login_session_id)
+        if record is not None and record.ended_at is None:
+            record.ended_at = utcnow()
+
+
+def load_session_user(session_id: str, login_session_id: str | None) -> User | None:
+    """The user a session cookie names, unless that sign-in or all their sessions ended."""
     user_id, _, version = session_id.partition(":")
     user = db.session.get(User, user_id)
     if user is None or not user.active or str(user.session_version) != version:
+        return None
+    record = db.session.get(LoginSession, login_session_id) if login_session_id else None
+    if record is None or record.ended_at is not None or record.user_id != user.id:
         return None
     return user
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.accounts.models import Role
 from app.accounts.schemas import Credentials
-from app.accounts.services import authenticate, load_session_user
+from app.accounts.services import (
+    authenticate,
+    end_login_session,
+    load_session_user,
+    start_login_session,
+)
 from app.errors import DomainError
 from app.extensions import db, login
 from app.i18n import safe_next
@@ -20,9 +25,12 @@ login.login_view = "accounts.login_page"
 login.login_message = None
 
 
+LOGIN_SESSION_KEY = "login_session"
+
+
 @login.user_loader
 def _load_user(session_id: str):
-    return load_session_user(session_id)
+    return load_session_user(session_id, session.get(LOGIN_SESSION_KEY))
 
 
 def home_for(user) -> str:
@@ -51,6 +59,7 @@ def login_page():
             return render_template(
                 "accounts/login.html", error=error, username=username
             ), exc.status
+        session[LOGIN_SESSION_KEY] = start_login_session(user).id
         db.session.commit()
         login_user(user)
         return redirect(
@@ -64,6 +73,8 @@ def login_page():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Sign out of this browser."""
+    """Sign out of this browser: the session and its live connections end."""
+    end_login_session(session.pop(LOGIN_SESSION_KEY, None))
+    db.session.commit()
     logout_user()
     return redirect(url_for("fairs.index"))

@@ -1,4 +1,4 @@
-"""Where a room's video can be found: its HLS playlists and its ingest addresses."""
+"""Where a room's video can be found: its HLS playlists, its ingest, its position in time."""
 
 from __future__ import annotations
 
@@ -10,4 +10,9 @@ def srt_url(room) -> str | None:
 
 def media_urls(room) -> tuple[str | None, str | None]:
     """(hls_url, replay_url) for the room: no video has been recorded for it yet."""
+    return None, None
+
+
+def stream_position(room) -> tuple[str | None, int | None]:
+    """(run id, milliseconds into the recording) of the room's current broadcast, if any."""
     return None, None

@@ -1,0 +1,140 @@
+"""What happens in a live room: cards pushed, sign-ups, who was watching, chat."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import IdColumn, UTCDateTime, enum_type, new_id, utcnow
+from app.extensions import db
+
+
+class CardPush(db.Model):
+    """A job card shown to a room: a snapshot of the job as it was when pushed."""
+
+    __tablename__ = "card_pushes"
+
+    id: Mapped[str] = mapped_column(IdColumn(), primary_key=True, default=new_id)
+    room_id: Mapped[str] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), index=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"), index=True)
+    snapshot: Mapped[dict] = mapped_column(JSON)
+    pushed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Epoch milliseconds of the push, as sent to clients so they can measure delay.
+    pushed_at_ms: Mapped[int] = mapped_column(BigInteger)
+    pushed_by_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    viewers_present: Mapped[int] = mapped_column(Integer, default=0)
+    # Milliseconds into the broadcast's recording, so a replay shows the card at the same moment.
+    stream_offset_ms: Mapped[int | None] = mapped_column(BigInteger)
+    run_id: Mapped[str | None] = mapped_column(String(32))
+    unpinned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SignUpSource(StrEnum):
+    LIVE = "live"
+    REPLAY = "replay"
+    PAGE = "page"
+    ONSITE = "onsite"
+
+
+class SignUp(db.Model):
+    """A person's interest in a job at a fair: one row per person and job, whatever retries."""
+
+    __tablename__ = "signups"
+    __table_args__ = (
+        UniqueConstraint("fair_id", "seeker_id", "job_id", name="uq_signup_person_job"),
+        Index("ix_signups_fair_job", "fair_id", "job_id"),
+    )
+
+    id: Mapped[str] = mapped_column(IdColumn(), primary_key=True, default=new_id)
+    fair_id: Mapped[str] = mapped_column(ForeignKey("fairs.id", ondelete="CASCADE"))
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"))
+    seeker_id: Mapped[str] = mapped_column(ForeignKey("seekers.id"), index=True)
+    room_id: Mapped[str | None] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"))
+    source: Mapped[SignUpSource] = mapped_column(enum_type(SignUpSource))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    seeker = relationship("Seeker")
+    job = relationship("Job")
+
+
+class Presence(db.Model):
+    """One viewer's stay in a room, from join to leave (left_at stays empty while present)."""
+
+    __tablename__ = "presence"
+    __table_args__ = (Index("ix_presence_room_open", "room_id", "left_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    room_id: Mapped[str] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
+    # A stable browser id (cookie) for anonymous viewers; the person once they identify.
+    visitor_id: Mapped[str] = mapped_column(String(40))
+    seeker_id: Mapped[str | None] = mapped_column(ForeignKey("seekers.id"))
+    user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    sid: Mapped[str] = mapped_column(String(64), index=True)
+    process_id: Mapped[str] = mapped_column(String(32), index=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class VisitorLink(db.Model):
+    """A browser id that turned out to be a known person (they identified or signed in)."""
+
+    __tablename__ = "visitor_links"
+
+    visitor_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    seeker_id: Mapped[str] = mapped_column(ForeignKey("seekers.id"), index=True)
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ChatMessage(db.Model):
+    """A chat line in a room; deleting hides it for everyone but keeps the record."""
+
+    __tablename__ = "chat_messages"
+
+    id: Mapped[str] = mapped_column(IdColumn(), primary_key=True, default=new_id)
+    room_id: Mapped[str] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), index=True)
+    author_key: Mapped[str] = mapped_column(String(40))
+    author_name: Mapped[str] = mapped_column(String(50))
+    author_is_staff: Mapped[bool] = mapped_column(default=False)
+    text: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    deleted_by_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+
+
+class RoomMute(db.Model):
+    """A person silenced in a room's chat by its host or an organiser."""
+
+    __tablename__ = "room_mutes"
+
+    room_id: Mapped[str] = mapped_column(
+        ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True
+    )
+    author_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    muted_by_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    muted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ServerProcess(db.Model):
+    """A running FairCast process; its heartbeat tells when its viewers' presence went stale."""
+
+    __tablename__ = "server_processes"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SignUpCount(db.Model):
+    """Active sign-ups per job at a fair, kept current in the same transaction as each change."""
+
+    __tablename__ = "signup_counts"
+
+    fair_id: Mapped[str] = mapped_column(
+        ForeignKey("fairs.id", ondelete="CASCADE"), primary_key=True
+    )
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,65 @@
+"""Payloads of the /live events the server accepts."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from app.accounts.schemas import Identity
+from app.live.models import SignUpSource
+from app.schemas import Id, Input, Output, Text
+
+MAX_CHAT_LENGTH = 200
+
+
+class RoomRef(Input):
+    room_id: Id
+
+
+class CardIn(RoomRef):
+    job_id: Id
+
+
+class UnpinIn(RoomRef):
+    card_id: Id
+
+
+class SignUpIn(RoomRef):
+    job_id: Id
+    source: SignUpSource = SignUpSource.LIVE
+
+
+class ChatIn(RoomRef):
+    text: Text(MAX_CHAT_LENGTH, 1)
+
+
+class ModerateIn(RoomRef):
+    action: Text(10, 1)
+    target: Id
+
+
+class IdentifyIn(Identity):
+    """Name and mobile number typed into the room page before a first sign-up."""
+
+
+class PageSignUpIn(Input):
+    """A sign-up made outside a live card: on the fair page, or while watching a replay."""
+
+    job_id: Id
+    source: Literal["page", "replay"] = "page"
+    room_id: Id | None = None
+
+
+class SignUpOut(Output):
+    created: bool
+    count: int
+    job_id: str
+
+
+class IdentityOut(Output):
+    name: str
+    mobile: str
+
+
+class MySignUpsOut(Output):
+    job_ids: list[str]
+    identified: bool

@@ -1,0 +1,207 @@
+"""Sign-ups: exactly once per person and job at a fair, committed in batches, counted exactly."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.db import new_id, utcnow
+from app.extensions import db
+from app.live.models import SignUp, SignUpCount, SignUpSource
+
+Key = tuple[str, str, str]  # fair_id, seeker_id, job_id
+
+
+@dataclass(frozen=True)
+class SignUpRequest:
+    fair_id: str
+    seeker_id: str
+    job_id: str
+    source: SignUpSource
+    room_id: str | None = None
+
+    @property
+    def key(self) -> Key:
+        return (self.fair_id, self.seeker_id, self.job_id)
+
+
+@dataclass(frozen=True)
+class WithdrawRequest:
+    fair_id: str
+    seeker_id: str
+    job_id: str
+
+    @property
+    def key(self) -> Key:
+        return (self.fair_id, self.seeker_id, self.job_id)
+
+
+@dataclass(frozen=True)
+class SignUpResult:
+    created: bool
+    count: int
+    fair_id: str
+    job_id: str
+
+
+def _insert(table):
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+def _adjust_counts(deltas: dict[tuple[str, str], int]) -> None:
+    """Add each delta to its (fair, job) counter, creating counters as needed."""
+    changed = {key: delta for key, delta in deltas.items() if delta}
+    if not changed:
+        return
+    table = SignUpCount.__table__
+    stmt = _insert(table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.fair_id, table.c.job_id],
+        set_={"count": table.c.count + stmt.excluded.count},
+    )
+    db.session.execute(
+        stmt, [{"fair_id": f, "job_id": j, "count": d} for (f, j), d in sorted(changed.items())]
+    )
+
+
+def current_counts(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Active sign-ups for each (fair, job) pair."""
+    if not pairs:
+        return {}
+    rows = db.session.execute(
+        select(SignUpCount.fair_id, SignUpCount.job_id, SignUpCount.count).where(
+            tuple_(SignUpCount.fair_id, SignUpCount.job_id).in_(sorted(pairs))
+        )
+    )
+    found = {(f, j): c for f, j, c in rows}
+    return {pair: found.get(pair, 0) for pair in pairs}
+
+
+def fair_counts(fair_id: str) -> dict[str, int]:
+    """Active sign-ups per job at a fair (jobs without any are left out)."""
+    rows = db.session.execute(
+        select(SignUpCount.job_id, SignUpCount.count).where(SignUpCount.fair_id == fair_id)
+    )
+    return {job_id: count for job_id, count in rows if count}
+
+
+def record_signups(requests: list[SignUpRequest]) -> list[SignUpResult]:
+    """Store the sign-ups (the unique constraint decides what is new); return created and count."""
+    first_of: dict[Key, SignUpRequest] = {}
+    for request in requests:
+        first_of.setdefault(request.key, request)
+    now = utcnow()
+    table = SignUp.__table__
+    rows = [
+        {
+            "id": new_id(),
+            "fair_id": r.fair_id,
+            "seeker_id": r.seeker_id,
+            "job_id": r.job_id,
+            "room_id": r.room_id,
+            "source": r.source.value,
+            "created_at": now,
+        }
+        for _key, r in sorted(first_of.items())
+    ]
+    # Inserted rows come back; a row that existed (another tab, a retry) does not.
+    stmt = (
+        _insert(table)
+        .on_conflict_do_nothing(index_elements=[table.c.fair_id, table.c.seeker_id, table.c.job_id])
+        .returning(table.c.fair_id, table.c.seeker_id, table.c.job_id)
+    )
+    created: set[Key] = {tuple(row) for row in db.session.execute(stmt, rows)}
+    created |= _reactivate([r for k, r in first_of.items() if k not in created], now)
+    deltas: dict[tuple[str, str], int] = defaultdict(int)
+    for fair_id, _seeker, job_id in created:
+        deltas[(fair_id, job_id)] += 1
+    _adjust_counts(deltas)
+    counts = current_counts({(r.fair_id, r.job_id) for r in requests})
+    answered: set[Key] = set()
+    results = []
+    for request in requests:
+        is_new = request.key in created and request.key not in answered
+        answered.add(request.key)
+        results.append(
+            SignUpResult(
+                is_new, counts[(request.fair_id, request.job_id)], request.fair_id, request.job_id
+            )
+        )
+    return results
+
+
+def _reactivate(requests: list[SignUpRequest], now) -> set[Key]:
+    """Sign-ups withdrawn earlier become active again; the keys of those that did."""
+    if not requests:
+        return set()
+    table = SignUp.__table__
+    keys = [r.key for r in requests]
+    withdrawn = db.session.execute(
+        select(table.c.fair_id, table.c.seeker_id, table.c.job_id).where(
+            tuple_(table.c.fair_id, table.c.seeker_id, table.c.job_id).in_(keys),
+            table.c.withdrawn_at.is_not(None),
+        )
+    ).all()
+    revived: set[Key] = set()
+    by_key = {r.key: r for r in requests}
+    for key in map(tuple, withdrawn):
+        request = by_key[key]
+        result = db.session.execute(
+            update(table)
+            .where(
+                table.c.fair_id == key[0],
+                table.c.seeker_id == key[1],
+                table.c.job_id == key[2],
+                table.c.withdrawn_at.is_not(None),
+            )
+            .values(
+                withdrawn_at=None,
+                created_at=now,
+                source=request.source.value,
+                room_id=request.room_id,
+            )
+        )
+        if result.rowcount:
+            revived.add(key)
+    return revived
+
+
+def record_withdrawals(requests: list[WithdrawRequest]) -> list[SignUpResult]:
+    """Withdraw active sign-ups; created is False, count is the new count."""
+    table = SignUp.__table__
+    now = utcnow()
+    deltas: dict[tuple[str, str], int] = defaultdict(int)
+    for key in dict.fromkeys(r.key for r in requests):
+        result = db.session.execute(
+            update(table)
+            .where(
+                table.c.fair_id == key[0],
+                table.c.seeker_id == key[1],
+                table.c.job_id == key[2],
+                table.c.withdrawn_at.is_(None),
+            )
+            .values(withdrawn_at=now)
+        )
+        deltas[(key[0], key[2])] -= result.rowcount
+    _adjust_counts(deltas)
+    counts = current_counts({(r.fair_id, r.job_id) for r in requests})
+    return [
+        SignUpResult(False, counts[(r.fair_id, r.job_id)], r.fair_id, r.job_id) for r in requests
+    ]
+
+
+def seeker_signups(fair_id: str, seeker_id: str) -> list[str]:
+    """The jobs a person has an active sign-up for at a fair."""
+    return list(
+        db.session.scalars(
+            select(SignUp.job_id).where(
+                SignUp.fair_id == fair_id,
+                SignUp.seeker_id == seeker_id,
+                SignUp.withdrawn_at.is_(None),
+            )
+        )
+    )
