@@ -3,5 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh dev
-.venv/bin/python -m ruff check .
-.venv/bin/python -m pytest "$@"
+# Tests start real servers and tools as subprocesses; they must find this environment's.
+. .venv/bin/activate
+python -m ruff check .
+python -m pytest "$@"
