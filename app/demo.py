@@ -27,8 +27,8 @@ DEMO_PASSWORDS = {
 }
 
 EMPLOYERS = {
-    "泉州恒达电子科技有限公司": ("91350521MA2Y8K3L0D", "host-hengda"),
-    "闽南速达物流有限公司": ("91350521MA31X7Q2BB", "host-suda"),
+    "泉州恒达电子科技有限公司": ("91350521MA2Y8K3L0D", "host-hengda", "林小姐（恒达电子人事）"),
+    "闽南速达物流有限公司": ("91350521MA31X7Q2BB", "host-suda", "黄经理（速达物流站点）"),
 }
 
 JOBS = [
@@ -175,8 +175,8 @@ def seed_demo() -> dict[str, str]:
     """Create or refresh the demo (times move to today), commit, and return its page paths."""
     _ensure_user("organiser", Role.ORGANISER, name="台商区民生保障局 王科长")
     employers = {}
-    for name, (code, host) in EMPLOYERS.items():
-        _ensure_user(host, Role.HOST, employer=name)
+    for name, (code, host, host_name) in EMPLOYERS.items():
+        _ensure_user(host, Role.HOST, employer=name, name=host_name)
         employer = db.session.scalar(select(Employer).where(Employer.name == name))
         employer.credit_code = code
         employers[name] = employer

@@ -88,8 +88,18 @@ def _register_blueprints(app: Flask) -> None:
     from app.i18n import bp as i18n_bp
     from app.jobs import views as jobs_views
     from app.live import views as live_views
+    from app.vendor import bp as vendor_bp
 
-    for bp in (accounts_views.bp, fairs_views.bp, jobs_views.bp, live_views.bp, i18n_bp, api_bp):
+    blueprints = (
+        accounts_views.bp,
+        fairs_views.bp,
+        jobs_views.bp,
+        live_views.bp,
+        i18n_bp,
+        vendor_bp,
+        api_bp,
+    )
+    for bp in blueprints:
         app.register_blueprint(bp)
 
 

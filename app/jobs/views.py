@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from app.errors import DomainError, Forbidden
 from app.extensions import db
+from app.fairs.models import Room
 from app.jobs import services
 from app.jobs.models import Benefit, Category, Job, PayUnit, WorkType
 from app.jobs.schemas import JobFields, JobIn
@@ -93,7 +95,14 @@ def index():
     query = services.visible_jobs(user)
     if user.is_host:
         query = query.where(Job.employer_id == user.employer_id)
-    return render_template("jobs/index.html", jobs=db.session.scalars(query).unique().all())
+    rooms = []
+    if user.is_host:
+        rooms = db.session.scalars(
+            select(Room).where(Room.host_id == user.id).order_by(Room.starts_at)
+        ).all()
+    return render_template(
+        "jobs/index.html", jobs=db.session.scalars(query).unique().all(), rooms=rooms
+    )
 
 
 @bp.route("/host/jobs/new", methods=["GET", "POST"])
