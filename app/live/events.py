@@ -200,7 +200,7 @@ class LiveNamespace(Namespace):
                 connection.sid,
                 runtime.process_id,
             )
-            runtime.writer.write("join", join)
+            runtime.write("join", join)
         join_room(broadcast.room_channel(room.id))
         connection.rooms.add(room.id)
         runtime.coalescer.mark(room.id)
@@ -234,7 +234,7 @@ class LiveNamespace(Namespace):
             leave_room(broadcast.room_channel(ref.room_id))
             runtime = live_runtime()
             if not self._manages(connection, ref.room_id):
-                runtime.writer.write("leave", services.Leave(ref.room_id, connection.sid))
+                runtime.write("leave", services.Leave(ref.room_id, connection.sid))
             runtime.coalescer.mark(ref.room_id)
         return {}
 

@@ -113,17 +113,28 @@ class LiveRuntime:
                 return {"viewers": 0, "signups": {}}
             return {"viewers": current_viewers(room_id), "signups": fair_counts(facts.fair_id)}
 
-    # Sign-ups ----------------------------------------------------------------------------
+    # Writes -------------------------------------------------------------------------------
+
+    def write(self, kind: str, payload):
+        """Hand a write to the group commit and wait for it.
+
+        The caller's own transaction (reads only) ends first: a request waiting with a pooled
+        connection checked out would starve the writer of connections under load.
+        """
+        if db.session.new or db.session.dirty or db.session.deleted:
+            raise RuntimeError("commit the caller's own changes before a group-committed write")
+        db.session.rollback()
+        return self.writer.write(kind, payload)
 
     def sign_up(self, request: SignUpRequest) -> SignUpResult:
         """Record a sign-up (committed before this returns) and schedule a counts update."""
-        result = self.writer.write("signup", request)
+        result = self.write("signup", request)
         self._counts_changed(request.fair_id, request.room_id)
         return result
 
     def withdraw(self, request: WithdrawRequest, room_id: str | None = None) -> SignUpResult:
         """Withdraw a sign-up (committed before this returns) and schedule a counts update."""
-        result = self.writer.write("withdraw", request)
+        result = self.write("withdraw", request)
         self._counts_changed(request.fair_id, room_id)
         return result
 
