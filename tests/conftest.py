@@ -23,6 +23,7 @@ from app.fairs.services import new_stream_key
 from app.jobs.models import Employer, Job
 from app.migrate import upgrade
 from app.validators import credit_check_char
+from tests.browser import browser  # noqa: F401 - the shared Chromium fixture
 
 PASSWORD = "correct horse battery"
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
-from tests.browser import PageErrors, browser, screenshot, sign_in  # noqa: F401 - fixture
+from tests.browser import PageErrors, screenshot, sign_in
 from tests.conftest import PASSWORD
 from tests.live.realtime import migrated_copy, seed_live_room, start_server
 
