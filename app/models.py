@@ -11,5 +11,7 @@ from app.live.models import (  # noqa: F401
     ServerProcess,
     SignUp,
     SignUpCount,
+    StreamRun,
+    Upload,
     VisitorLink,
 )

@@ -138,3 +138,56 @@ class SignUpCount(db.Model):
     )
     job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StreamSource(StrEnum):
+    BROWSER = "browser"
+    SRT = "srt"
+    FILE = "file"
+    RTMP = "rtmp"
+
+
+class StreamRun(db.Model):
+    """One broadcast of a room, from going live to its end; kept as a replay afterwards."""
+
+    __tablename__ = "stream_runs"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    room_id: Mapped[str] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), index=True)
+    source: Mapped[StreamSource] = mapped_column(enum_type(StreamSource))
+    status: Mapped[str] = mapped_column(String(16))
+    # The process whose supervisor runs this broadcast's ffmpeg.
+    process_id: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    live_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # PROGRAM-DATE-TIME of the first segment: the replay's time zero.
+    first_segment_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    hls_path: Mapped[str | None] = mapped_column(String(300))
+    replay_path: Mapped[str | None] = mapped_column(String(300))
+    poster_path: Mapped[str | None] = mapped_column(String(300))
+    srt_port: Mapped[int | None] = mapped_column(Integer)
+    restarts: Mapped[int] = mapped_column(Integer, default=0)
+    reason: Mapped[str | None] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(String(2000))
+
+
+class Upload(db.Model):
+    """A recorded video a host uploaded to play out as live (a premiere)."""
+
+    __tablename__ = "uploads"
+
+    id: Mapped[str] = mapped_column(IdColumn(), primary_key=True, default=new_id)
+    room_id: Mapped[str] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), index=True)
+    uploaded_by_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    filename: Mapped[str] = mapped_column(String(200))
+    # Relative to the uploads folder (never served to viewers directly).
+    stored_name: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    duration_seconds: Mapped[float | None] = mapped_column()
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    video_codec: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    premiere_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    played_run_id: Mapped[str | None] = mapped_column(String(40))
