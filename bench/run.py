@@ -182,7 +182,8 @@ def wait_for_http(url: str, proc: subprocess.Popen, log: Path, timeout: float) -
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise BenchError(f"server exited with {proc.returncode}:\n{tail(log)}")
+            last = tail(log, 1) or "no output"
+            raise BenchError(f"server exited with {proc.returncode}: {last}\n{tail(log)}")
         with contextlib.suppress(requests.RequestException):
             if requests.get(url, timeout=2).status_code < 500:
                 return
@@ -371,7 +372,9 @@ class FairCast:
         )
         if result.returncode != 0:
             shown = " ".join(a if a != self.password else "***" for a in args)
-            raise BenchError(f"faircast {shown} failed:\n{result.stdout}{result.stderr}")
+            output = (result.stdout + result.stderr).strip().splitlines()
+            reason = output[-1] if output else f"exit status {result.returncode}"
+            raise BenchError(f"faircast {shown} failed: {reason}\n" + "\n".join(output))
         return result.stdout
 
     # -- REST
@@ -993,6 +996,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--faircast", help="the faircast command (default: the one beside python)")
     p.add_argument("--output", type=Path, default=RESULTS / "latest.md")
     p.add_argument("--verbose", action="store_true", help="show the load generator's progress")
+    p.add_argument("--keep", action="store_true", help="keep the servers' logs and databases")
     opts = p.parse_args(argv)
 
     quick = opts.quick
@@ -1027,8 +1031,8 @@ def main(argv: list[str] | None = None) -> int:
     single = [s for s in opts.scenario if s != "scaleout"]
 
     faircast = opts.target in ("both", "faircast")
-    with tempfile.TemporaryDirectory(prefix="faircast-bench-") as tmp:
-        workdir = Path(tmp)
+    workdir = Path(tempfile.mkdtemp(prefix="faircast-bench-"))
+    try:
         with contextlib.ExitStack() as stack:
             node = None
             if opts.target in ("both", "node"):
@@ -1042,6 +1046,11 @@ def main(argv: list[str] | None = None) -> int:
                 run_on(rows, node, opts, single)
             if faircast and "scaleout" in opts.scenario:
                 _with_faircast(rows, opts, workdir, opts.processes, ["scaleout"])
+    finally:
+        if opts.keep:
+            print(f"[bench] servers' logs and databases kept in {workdir}", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
 
     report = render(info, rows, opts, argv)
     problems = failures(rows)
