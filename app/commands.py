@@ -34,14 +34,23 @@ def run_server(settings: Settings, host: str, port: int) -> None:
     except DatabaseNotMigrated as exc:
         click.echo(f"faircast: {exc}", err=True)
         sys.exit(2)
+    import streaming
     from app import create_app
     from app.extensions import socketio
 
+    try:
+        ffmpeg = streaming.find_ffmpeg(settings.ffmpeg)
+    except streaming.FfmpegNotFound as exc:
+        click.echo(f"faircast: no working ffmpeg: {exc}", err=True)
+        sys.exit(2)
     app = create_app(settings)
+    from app.live.media import stream_runtime
+
+    streaming.install_signal_handlers(stream_runtime(app).supervisor())
     open_files = _raise_open_files_limit()
     click.echo(
         f"FairCast serving on http://{host}:{port} (async mode {settings.async_mode}, "
-        f"up to {settings.max_connections} connections, {open_files} open files)"
+        f"up to {settings.max_connections} connections, {open_files} open files)\nffmpeg: {ffmpeg}"
     )
     extra = {"max_size": settings.max_connections} if settings.async_mode == "eventlet" else {}
     socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True, **extra)

@@ -21,6 +21,8 @@ ENV_PUBLIC_URL = "FAIRCAST_PUBLIC_URL"
 ENV_ALLOWED_ORIGINS = "FAIRCAST_ALLOWED_ORIGINS"
 ENV_MAX_CONNECTIONS = "FAIRCAST_MAX_CONNECTIONS"
 ENV_RTMP_URL = "FAIRCAST_RTMP_URL"
+ENV_SRT_PORTS = "FAIRCAST_SRT_PORTS"
+ENV_HLS_PROFILE = "FAIRCAST_HLS_PROFILE"
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 # Forms and JSON bodies; video uploads raise their own limit.
@@ -69,6 +71,8 @@ class Settings:
         ]
     )
     rtmp_url: str | None = field(default_factory=lambda: os.environ.get(ENV_RTMP_URL) or None)
+    srt_ports: str = field(default_factory=lambda: os.environ.get(ENV_SRT_PORTS, "10080-10179"))
+    hls_profile: str = field(default_factory=lambda: os.environ.get(ENV_HLS_PROFILE, "low-latency"))
     max_connections: int = field(
         default_factory=lambda: int(os.environ.get(ENV_MAX_CONNECTIONS, "20000"))
     )
@@ -89,6 +93,11 @@ class Settings:
             "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,
             "FAIRCAST": self,
         }
+
+    def srt_port_range(self) -> range:
+        """The UDP ports SRT listeners may use, from "first-last"."""
+        first, _, last = self.srt_ports.partition("-")
+        return range(int(first), int(last or first) + 1)
 
     def origins(self) -> list[str]:
         """Origins allowed to open a Socket.IO connection: the public URL and those listed."""

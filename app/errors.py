@@ -64,3 +64,17 @@ class IllegalTransition(Conflict):
     """A state change that the object's current state does not allow."""
 
     code = "illegal_transition"
+
+
+class PayloadTooLarge(DomainError):
+    """The upload is bigger than allowed."""
+
+    status = 413
+    code = "too_large"
+
+
+class UnsupportedMedia(DomainError):
+    """The upload's content is not a video FairCast plays."""
+
+    status = 415
+    code = "unsupported_media"

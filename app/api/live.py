@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import current_app, request, session
+from sqlalchemy import select
 
 from app.accounts.schemas import Identity
 from app.accounts.services import identify_seeker
-from app.api.auth import actor, bearer_token
+from app.api.auth import actor, bearer_token, require_actor
 from app.api.registry import endpoint
-from app.api.views import body, committed, reply
+from app.api.serializers import room_out
+from app.api.views import body, committed, reply, reply_many
 from app.errors import Forbidden, ValidationError
-from app.extensions import csrf
+from app.extensions import csrf, db
 from app.fairs import services as fairs
 from app.fairs.models import FairStatus
+from app.fairs.schemas import RoomOut
+from app.live import broadcast
 from app.live.events import SEEKER_SESSION_KEY, VISITOR_COOKIE
-from app.live.models import SignUpSource
+from app.live.media import MAX_UPLOAD_BYTES, media_urls, save_upload, stream_runtime
+from app.live.models import SignUpSource, Upload
 from app.live.runtime import live_runtime
-from app.live.schemas import IdentityOut, MySignUpsOut, PageSignUpIn, SignUpOut
+from app.live.schemas import (
+    GoLiveIn,
+    IdentityOut,
+    MySignUpsOut,
+    PageSignUpIn,
+    SignUpOut,
+    UploadOut,
+)
 from app.live.services import link_visitor
 from app.live.signups import SignUpRequest, WithdrawRequest, seeker_signups
 from app.validators import mask_mobile
@@ -134,3 +148,115 @@ def get_my_signups(fair_id: str):
     seeker_id = current_seeker_id()
     jobs = seeker_signups(fair.id, seeker_id) if seeker_id else []
     return reply(MySignUpsOut(job_ids=jobs, identified=seeker_id is not None))
+
+
+# Broadcasts ----------------------------------------------------------------------------------
+
+
+def _managed_room(room_id: str):
+    user = require_actor(write=True)
+    room = fairs.get_room(user, room_id)
+    if not fairs.can_manage_room(user, room):
+        raise Forbidden("Only the room's host or an organiser runs its broadcast.")
+    return user, room
+
+
+@endpoint(
+    "/rooms/{room_id}/live",
+    "POST",
+    "Open the broadcast: the room waits for video",
+    "live",
+    body=GoLiveIn,
+    returns=RoomOut,
+    errors=(401, 403, 404, 409, 422),
+)
+def post_room_live(room_id: str):
+    user, room = _managed_room(room_id)
+    data = body(GoLiveIn)
+    upload = None
+    if data.upload_id is not None:
+        upload = db.session.get(Upload, data.upload_id)
+        if upload is None or upload.room_id != room.id:
+            raise ValidationError("No such video for this room.", {"upload_id": "unknown"})
+    stream_runtime().go_live(room, data.source, upload)
+    db.session.commit()
+    live_runtime().forget(room.id)
+    hls_url, _ = media_urls(room)
+    broadcast.stream_changed(room.id, room.status.value, hls_url)
+    return reply(room_out(room, user))
+
+
+@endpoint(
+    "/rooms/{room_id}/end",
+    "POST",
+    "End the broadcast (the replay stays)",
+    "live",
+    returns=RoomOut,
+    errors=(401, 403, 404, 409),
+)
+def post_room_end(room_id: str):
+    user, room = _managed_room(room_id)
+    stream_runtime().end(room)
+    db.session.commit()
+    live_runtime().forget(room.id)
+    _hls, replay_url = media_urls(room)
+    broadcast.stream_changed(room.id, room.status.value, None, replay_url=replay_url)
+    return reply(room_out(room, user))
+
+
+@endpoint(
+    "/rooms/{room_id}/uploads",
+    "POST",
+    "Upload a recorded video to premiere as live",
+    "live",
+    returns=UploadOut,
+    status=201,
+    errors=(400, 401, 403, 404, 413, 415, 422),
+    upload_field="video",
+    form_fields={"premiere_at": {"type": "string", "format": "date-time"}},
+)
+def post_room_upload(room_id: str):
+    if bearer_token() is None:
+        csrf.protect()
+    user, room = _managed_room(room_id)
+    request.max_content_length = MAX_UPLOAD_BYTES
+    video = request.files.get("video")
+    if video is None or not video.filename:
+        raise ValidationError("Choose a video file.", {"video": "required"})
+    premiere_at = _premiere_time(request.form.get("premiere_at"), room)
+    return reply(
+        UploadOut.model_validate(committed(save_upload(user, room, video, premiere_at))), 201
+    )
+
+
+def _premiere_time(raw: str | None, room) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ValidationError("Not a time.", {"premiere_at": "ISO 8601 with an offset"})
+    if not room.fair.starts_at <= moment <= room.fair.ends_at:
+        raise ValidationError(
+            "The premiere must be during the fair.", {"premiere_at": "outside the fair"}
+        )
+    return moment
+
+
+@endpoint(
+    "/rooms/{room_id}/uploads",
+    "GET",
+    "The room's uploaded videos",
+    "live",
+    returns=UploadOut,
+    many=True,
+    errors=(401, 403, 404),
+)
+def get_room_uploads(room_id: str):
+    _user, room = _managed_room(room_id)
+    uploads = db.session.scalars(
+        select(Upload).where(Upload.room_id == room.id).order_by(Upload.created_at)
+    )
+    return reply_many([UploadOut.model_validate(u) for u in uploads])

@@ -31,6 +31,7 @@ ERROR_TEXT = {
     404: "No such object",
     409: "Conflicts with what is stored",
     413: "Too large",
+    415: "Not a supported video",
     422: "Invalid fields",
     429: "Too many attempts",
 }
@@ -78,6 +79,20 @@ def _operation(ep: Endpoint, schemas: _Schemas) -> dict:
         "parameters": _parameters(ep),
         "responses": {},
     }
+    if ep.upload_field is not None:
+        properties = {ep.upload_field: {"type": "string", "format": "binary"}, **ep.form_fields}
+        op["requestBody"] = {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": [ep.upload_field],
+                        "properties": properties,
+                    }
+                }
+            },
+        }
     if ep.body is not None:
         op["requestBody"] = {
             "required": True,
@@ -91,7 +106,11 @@ def _operation(ep: Endpoint, schemas: _Schemas) -> dict:
     else:
         content = {ep.content_type: {"schema": {"type": "string"}}}
     op["responses"][str(ep.status)] = {"description": "Success", "content": content}
-    errors = set(ep.errors) | ({401} if ep.auth else set()) | ({400} if ep.body else set())
+    errors = (
+        set(ep.errors)
+        | ({401} if ep.auth else set())
+        | ({400} if ep.body or ep.upload_field else set())
+    )
     for status in sorted(errors):
         op["responses"][str(status)] = {
             "description": ERROR_TEXT[status],

@@ -29,6 +29,9 @@ class Endpoint:
     errors: tuple[int, ...] = ()
     query: dict[str, dict] = field(default_factory=dict)
     content_type: str = "application/json"
+    # A multipart upload: the file field's name and the other form fields' schemas.
+    upload_field: str | None = None
+    form_fields: dict[str, dict] = field(default_factory=dict)
 
 
 ENDPOINTS: list[Endpoint] = []

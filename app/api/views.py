@@ -19,6 +19,7 @@ from app.fairs.calendar import fair_calendar
 from app.fairs.schemas import FairIn, FairJobIn, FairOut, FairPatch, RoomFields, RoomIn, RoomOut
 from app.jobs import services as jobs
 from app.jobs.schemas import EmployerIn, EmployerOut, JobFields, JobIn, JobOut
+from app.live.media import stream_runtime
 from app.schemas import parse_json
 
 MAX_PAGE = 500
@@ -336,7 +337,9 @@ def post_room_key(room_id: str):
     user = require_actor(write=True)
     room = fairs.get_room(user, room_id)
     fairs.rotate_stream_key(user, room)
-    return reply(room_out(committed(room), user))
+    committed(room)
+    stream_runtime().key_rotated(room)
+    return reply(room_out(room, user))
 
 
 @endpoint(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
 from sqlalchemy import select
@@ -14,13 +13,12 @@ from app.fairs.models import PUBLIC_STATUSES, Fair, FairStatus, Room
 from app.fairs.schemas import FairFields, FairIn, FairPatch, RoomFields, RoomIn
 from app.jobs.models import Job
 from app.schemas import changes
-
-STREAM_KEY_BYTES = 24
+from streaming import new_secret
 
 
 def new_stream_key() -> str:
-    """A fresh ingest secret (also valid as an SRT passphrase: 10 to 79 characters)."""
-    return secrets.token_urlsafe(STREAM_KEY_BYTES)
+    """A fresh ingest secret: the SRT passphrase and the secret half of the RTMP stream key."""
+    return new_secret()
 
 
 def require_organiser(actor: User | None) -> User:

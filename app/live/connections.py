@@ -12,6 +12,9 @@ RATE = 10.0
 BURST = 40.0
 MAX_REFUSALS = 30
 REFUSAL_WINDOW = 10.0
+# Browser video: up to 8 Mbit/s sustained, with a few seconds of burst.
+MEDIA_BYTES_PER_SECOND = 1_000_000.0
+MEDIA_BURST_BYTES = 4_000_000.0
 
 
 @dataclass
@@ -21,12 +24,12 @@ class TokenBucket:
     tokens: float = BURST
     stamp: float = field(default_factory=time.monotonic)
 
-    def take(self) -> bool:
+    def take(self, amount: float = 1) -> bool:
         now = time.monotonic()
         self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
-        if self.tokens >= 1:
-            self.tokens -= 1
+        if self.tokens >= amount:
+            self.tokens -= amount
             return True
         return False
 
@@ -48,6 +51,11 @@ class Connection:
     seeker_name: str | None = None
     rooms: set[str] = field(default_factory=set)
     bucket: TokenBucket = field(default_factory=TokenBucket)
+    media_bytes: TokenBucket = field(
+        default_factory=lambda: TokenBucket(
+            MEDIA_BYTES_PER_SECOND, MEDIA_BURST_BYTES, MEDIA_BURST_BYTES
+        )
+    )
     refusals: deque = field(default_factory=deque)
 
     @property

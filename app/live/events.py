@@ -22,9 +22,18 @@ from app.fairs.services import get_room
 from app.live import broadcast, services
 from app.live.broadcast import NAMESPACE
 from app.live.connections import Connection
-from app.live.media import media_urls, stream_position
+from app.live.media import media_urls, stream_position, stream_runtime
 from app.live.runtime import live_runtime
-from app.live.schemas import CardIn, ChatIn, IdentifyIn, ModerateIn, RoomRef, SignUpIn, UnpinIn
+from app.live.schemas import (
+    CardIn,
+    ChatIn,
+    IdentifyIn,
+    MediaChunkMeta,
+    ModerateIn,
+    RoomRef,
+    SignUpIn,
+    UnpinIn,
+)
 from app.live.signups import SignUpRequest, WithdrawRequest, seeker_signups
 from app.schemas import parse
 from app.validators import mask_mobile
@@ -34,6 +43,7 @@ log = logging.getLogger(__name__)
 # Client -> server event names.
 JOIN, LEAVE, PUSH_CARD, UNPIN_CARD = "join", "leave", "push_card", "unpin_card"
 SIGN_UP, WITHDRAW, IDENTIFY, CHAT, MODERATE = "sign_up", "withdraw", "identify", "chat", "moderate"
+MEDIA = "media"
 
 VISITOR_COOKIE = "fc_vid"
 SEEKER_SESSION_KEY = "seeker_id"
@@ -134,6 +144,8 @@ class LiveNamespace(Namespace):
         connection = runtime.registry.get(request.sid)
         if connection is None:
             return _error(Forbidden("Not connected."))
+        if event == MEDIA:
+            return self._media(connection, *args)
         if not connection.allow():
             if connection.refused():
                 log.warning("disconnecting %s: event flood", request.sid)
@@ -157,6 +169,30 @@ class LiveNamespace(Namespace):
         except Exception:
             db.session.rollback()
             log.exception("/live %s failed", event)
+            return {
+                "ok": False,
+                "error": {"code": "internal", "message": "Something went wrong.", "fields": {}},
+            }
+
+    def _media(self, connection: Connection, meta=None, chunk=None) -> dict:
+        """A binary chunk of the host's browser recording, in order, into the room's ffmpeg."""
+        if not isinstance(chunk, bytes | bytearray) or not chunk:
+            return _error(ValidationError("Send the chunk as binary data.", {"chunk": "required"}))
+        if connection.media_bytes.take(len(chunk)) is False:
+            return _error(RateLimited("The video is arriving faster than a broadcast needs."))
+        try:
+            payload = parse(MediaChunkMeta, meta)
+            room = self._room(connection, payload.room_id)
+            services.require_manager(connection, room)
+            stream_runtime().feed(room, payload.mime_type, bytes(chunk))
+            db.session.commit()
+            return _ok()
+        except DomainError as exc:
+            db.session.rollback()
+            return _error(exc)
+        except Exception:
+            db.session.rollback()
+            log.exception("/live media failed")
             return {
                 "ok": False,
                 "error": {"code": "internal", "message": "Something went wrong.", "fields": {}},

@@ -18,6 +18,7 @@ from app.extensions import db, socketio
 from app.fairs.models import Fair, Room, fair_jobs
 from app.live.broadcast import NAMESPACE, CountsCoalescer
 from app.live.connections import Registry
+from app.live.media import stream_runtime
 from app.live.models import Presence, ServerProcess
 from app.live.services import current_viewers, record_joins, record_leaves
 from app.live.signups import (
@@ -164,6 +165,9 @@ class LiveRuntime:
                 with self.app.app_context():
                     self.beat()
                     self.sweep_connections()
+                    streams = stream_runtime(self.app)
+                    streams.start_due_premieres()
+                    streams.stop_ended_elsewhere()
             except Exception:
                 log.exception("live maintenance failed")
 

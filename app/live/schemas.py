@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from app.accounts.schemas import Identity
@@ -63,3 +64,29 @@ class IdentityOut(Output):
 class MySignUpsOut(Output):
     job_ids: list[str]
     identified: bool
+
+
+class GoLiveIn(Input):
+    """How the host's video arrives: the cockpit's camera, OBS over SRT, or an uploaded video."""
+
+    source: Literal["browser", "srt", "file"]
+    upload_id: Id | None = None
+
+
+class UploadOut(Output):
+    id: str
+    room_id: str
+    filename: str
+    size_bytes: int
+    duration_seconds: float | None
+    width: int | None
+    height: int | None
+    video_codec: str | None
+    premiere_at: datetime | None
+
+
+class MediaChunkMeta(Input):
+    """What accompanies each binary chunk of the host's browser recording."""
+
+    room_id: Id
+    mime_type: Text(100, 1)

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 
-from flask import Blueprint, current_app, make_response, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    render_template,
+    request,
+    send_from_directory,
+)
 from flask_login import current_user, login_required
 
 from app.errors import Forbidden
 from app.fairs import services as fairs
 from app.live.events import VISITOR_COOKIE
+from app.live.media import media_url, replay_run, stream_runtime
+from app.live.services import card_json, room_cards
 
 bp = Blueprint("live", __name__)
 
@@ -41,6 +52,53 @@ def room(room_id: str):
     return with_visitor_cookie(
         make_response(render_template("live/room.html", room=room, fair=room.fair))
     )
+
+
+# What the media folder may serve, with how long browsers and CDNs may keep each kind.
+MEDIA_TYPES = {
+    ".m3u8": ("application/vnd.apple.mpegurl", "no-cache"),
+    ".ts": ("video/mp2t", "public, max-age=86400, immutable"),
+    ".jpg": ("image/jpeg", "public, max-age=5"),
+}
+
+
+@bp.route("/media/<path:relative>")
+def media(relative: str):
+    """HLS playlists, segments and posters, read-only; nothing else under the media folder."""
+    suffix = Path(relative).suffix
+    if suffix not in MEDIA_TYPES or not relative.startswith("rooms/"):
+        abort(404)
+    mimetype, cache = MEDIA_TYPES[suffix]
+    response = send_from_directory(
+        stream_runtime().media_dir.resolve(), relative, mimetype=mimetype
+    )
+    response.headers["Cache-Control"] = cache
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.route("/rooms/<room_id>/replay")
+def replay(room_id: str):
+    """A finished broadcast again, with the job cards at the moments they were pushed."""
+    room = fairs.get_room(_actor(), room_id)
+    run = replay_run(room)
+    if run is None:
+        abort(404, "This session has no replay.")
+    cards = [
+        card_json(card)
+        for card in reversed(room_cards(room.id))
+        if card.run_id == run.id and card.stream_offset_ms is not None
+    ]
+    page = render_template(
+        "live/replay.html",
+        room=room,
+        fair=room.fair,
+        run=run,
+        cards=cards,
+        replay_url=media_url(run.replay_path),
+        poster_url=media_url(run.poster_path),
+    )
+    return with_visitor_cookie(make_response(page))
 
 
 @bp.route("/rooms/<room_id>/cockpit")
