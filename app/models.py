@@ -15,3 +15,4 @@ from app.live.models import (  # noqa: F401
     Upload,
     VisitorLink,
 )
+from app.onsite.models import Booth, CheckIn, Registration, RegistrationLock  # noqa: F401
