@@ -147,9 +147,8 @@ def file_url(path: str | Path) -> str:
     return "file:" + str(Path(path).resolve())
 
 
-def build_input(source: Source, *, decode_keyframes_only: bool = False) -> ffmpeg.nodes.Stream:
+def build_input(source: Source) -> ffmpeg.nodes.Stream:
     """The ffmpeg input node for a source."""
-    extra = {"skip_frame": "nokey"} if decode_keyframes_only else {}
     if isinstance(source, BrowserSource):
         container, _ = mime_codecs(source.mime_type)
         return ffmpeg.input(
@@ -158,7 +157,6 @@ def build_input(source: Source, *, decode_keyframes_only: bool = False) -> ffmpe
             protocol_whitelist="pipe",
             analyzeduration=LIVE_ANALYZE_US,
             probesize=LIVE_PROBESIZE,
-            **extra,
         )
     if isinstance(source, SrtSource):
         if source.port is None:
@@ -175,7 +173,6 @@ def build_input(source: Source, *, decode_keyframes_only: bool = False) -> ffmpe
             timeout=SRT_READ_TIMEOUT_US,
             analyzeduration=SRT_ANALYZE_US,
             probesize=LIVE_PROBESIZE,
-            **extra,
         )
     if isinstance(source, FileSource):
         demuxer = next(
@@ -192,7 +189,6 @@ def build_input(source: Source, *, decode_keyframes_only: bool = False) -> ffmpe
             protocol_whitelist="file",
             format_whitelist=demuxer,
             **kwargs,
-            **extra,
         )
     if isinstance(source, RtmpSource):
         return ffmpeg.input(
@@ -201,7 +197,6 @@ def build_input(source: Source, *, decode_keyframes_only: bool = False) -> ffmpe
             protocol_whitelist="rtmp,tcp",
             rw_timeout=RTMP_READ_TIMEOUT_US,
             analyzeduration=LIVE_ANALYZE_US,
-            **extra,
         )
     raise TypeError(f"unknown source {source!r}")
 
@@ -246,8 +241,9 @@ def build_live(
     mode = video_mode(source)
     renditions = output.renditions
     needs_sd = SD in renditions
-    # With copied video the decoder only feeds the poster, so keyframes are enough for it.
-    inp = build_input(source, decode_keyframes_only=mode == COPY and not needs_sd)
+    # Every frame is decoded even when the decoder only feeds the poster: decoding keyframes
+    # only (-skip_frame nokey) saves little CPU but delays the first segment by 1.5 s.
+    inp = build_input(source)
     video = inp["v:0"]
 
     if has_audio(source):

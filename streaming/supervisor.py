@@ -568,13 +568,13 @@ class _Run:
             self._last_sequence = playlist.next_sequence
             self._last_progress = now
             if first and self.state.first_segment_at is None and playlist.segments:
-                self.state = replace(
-                    self.state, first_segment_at=playlist.segments[0].program_date_time
-                )
+                with self._lock:
+                    self.state = replace(
+                        self.state, first_segment_at=playlist.segments[0].program_date_time
+                    )
             if self.state.status in (WAITING, RECONNECTING) and playlist.segments:
-                if self.state.live_at is None:
-                    self.state = replace(self.state, live_at=time.time())
-                self._set_status(LIVE)
+                live_at = self.state.live_at or time.time()
+                self._set_status(LIVE, live_at=live_at)
             return
         stalled = now - self._last_progress > self.output.profile.stall_seconds
         if self.state.status == LIVE and stalled:
@@ -633,12 +633,15 @@ class _Run:
 
     def _set_status(self, status: str, **changes: Any) -> None:
         """Record a status change and report it."""
-        if status == self.state.status and not changes:
-            return
-        if status != self.state.status:
-            self._status_since = time.monotonic()
-        self.state = replace(self.state, status=status, **changes)
-        self.sup._emit(self.layout.room_id, self.state)
+        with self._lock:
+            if status == self.state.status and not changes:
+                return
+            if status != self.state.status:
+                self._status_since = time.monotonic()
+            self.state = replace(self.state, status=status, **changes)
+            state = self.state
+        # Reported outside the lock: the callback may call back into the supervisor.
+        self.sup._emit(self.layout.room_id, state)
 
     def _log_tail(self) -> str:
         """The last lines of the run's ffmpeg log, for the `error` status."""
