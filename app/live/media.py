@@ -10,6 +10,7 @@ meet in the same place: a browser broadcast starts where its first chunk arrives
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -56,6 +57,10 @@ class StreamRuntime:
         self.app = app
         self._supervisor: streaming.Supervisor | None = None
         self._lock = threading.Lock()
+        # Status callbacks are applied in order by one worker: the supervisor may call back
+        # from inside a request that holds the database's write lock.
+        self._statuses: queue.Queue = queue.Queue()
+        self._worker: threading.Thread | None = None
 
     @property
     def settings(self):
@@ -99,6 +104,21 @@ class StreamRuntime:
     # Status callbacks (on the supervisor's threads) -------------------------------------
 
     def on_status(self, room_id: str, status: str, info: dict) -> None:
+        """Queue a run's new status for the worker (never blocks the supervisor)."""
+        self._statuses.put((room_id, status, info))
+        with self._lock:
+            if self._worker is None:
+                self._worker = threading.Thread(
+                    target=self._apply_statuses, name="faircast-streams", daemon=True
+                )
+                self._worker.start()
+
+    def _apply_statuses(self) -> None:
+        while True:
+            room_id, status, info = self._statuses.get()
+            self.apply_status(room_id, status, info)
+
+    def apply_status(self, room_id: str, status: str, info: dict) -> None:
         """Record a run's new status, move the room, and tell its viewers."""
         from app.live.runtime import live_runtime
 
@@ -319,10 +339,14 @@ def replay_run(room: Room) -> StreamRun | None:
 
 def srt_url(room: Room) -> str | None:
     """The SRT address (with its passphrase) while the room's SRT listener is open."""
-    run = current_run(room)
-    if run is None or run.source != StreamSource.SRT or not run.srt_port:
+    if room.status not in OPEN_ROOM_STATUSES:
         return None
-    return streaming.srt_url(public_host(), run.srt_port, room.stream_key)
+    run = current_run(room)
+    port = run.srt_port if run is not None and run.source == StreamSource.SRT else None
+    local = stream_runtime().local_state(room.id)
+    if port is None and local is not None and local.active and local.source == StreamSource.SRT:
+        port = local.srt_port  # started here a moment ago; its record is on its way
+    return streaming.srt_url(public_host(), port, room.stream_key) if port else None
 
 
 def media_urls(room: Room) -> tuple[str | None, str | None]:

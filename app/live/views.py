@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from app.errors import Forbidden
 from app.fairs import services as fairs
 from app.live.events import VISITOR_COOKIE
-from app.live.media import media_url, replay_run, stream_runtime
+from app.live.media import media_url, profile_for_player, replay_run, stream_runtime
 from app.live.services import card_json, room_cards
 
 bp = Blueprint("live", __name__)
@@ -49,9 +49,14 @@ def with_visitor_cookie(response):
 def room(room_id: str):
     """A live session's page: video, the pinned job card with its sign-up button, chat."""
     room = fairs.get_room(_actor(), room_id)
-    return with_visitor_cookie(
-        make_response(render_template("live/room.html", room=room, fair=room.fair))
+    page = render_template(
+        "live/room.html",
+        room=room,
+        fair=room.fair,
+        profile=profile_for_player(),
+        has_replay=replay_run(room) is not None,
     )
+    return with_visitor_cookie(make_response(page))
 
 
 # What the media folder may serve, with how long browsers and CDNs may keep each kind.
@@ -66,12 +71,13 @@ MEDIA_TYPES = {
 def media(relative: str):
     """HLS playlists, segments and posters, read-only; nothing else under the media folder."""
     suffix = Path(relative).suffix
-    if suffix not in MEDIA_TYPES or not relative.startswith("rooms/"):
+    folder, _, rest = relative.partition("/")
+    if suffix not in MEDIA_TYPES or folder != "rooms":
         abort(404)
     mimetype, cache = MEDIA_TYPES[suffix]
-    response = send_from_directory(
-        stream_runtime().media_dir.resolve(), relative, mimetype=mimetype
-    )
+    # send_from_directory refuses any path that leaves the rooms folder.
+    rooms = stream_runtime().media_dir.resolve() / "rooms"
+    response = send_from_directory(rooms, rest, mimetype=mimetype)
     response.headers["Cache-Control"] = cache
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
@@ -108,4 +114,6 @@ def cockpit(room_id: str):
     room = fairs.get_room(_actor(), room_id)
     if not fairs.can_manage_room(current_user, room):
         raise Forbidden("Only the room's host or an organiser opens its cockpit.")
-    return render_template("live/cockpit.html", room=room, fair=room.fair)
+    return render_template(
+        "live/cockpit.html", room=room, fair=room.fair, profile=profile_for_player()
+    )

@@ -1,5 +1,7 @@
 // The host's cockpit: push the fair's jobs, watch sign-ups and viewers, moderate chat.
+import { setUpBroadcast } from "/static/js/broadcast.js";
 import { connectRoom, countsGate, el, jobCard, payText, readConfig, request } from "/static/js/live.js";
+import { createPlayer } from "/static/js/player.js";
 
 const config = readConfig("cockpit-config");
 const t = config.strings;
@@ -14,7 +16,7 @@ const socket = connectRoom(config.room_id, {
     state.pinned = s.pinned;
     state.counts = s.counts;
     $("viewers").textContent = s.viewers;
-    setStreamStatus(s.status);
+    setStreamStatus(s.status, s.hls_url);
     render();
     $("chat-list").replaceChildren();
     reply.chat.forEach(addChat);
@@ -25,6 +27,13 @@ const socket = connectRoom(config.room_id, {
   },
 });
 const freshCounts = countsGate();
+const preview = $("preview");
+const player = createPlayer(preview, config.profile);
+const broadcast = setUpBroadcast({
+  config, socket, preview, notice,
+  onRoom: (room) => setStreamStatus(room.status, room.hls_url),
+});
+fetch(`/api/v1/rooms/${config.room_id}`).then((r) => r.json()).then((room) => broadcast.showSrt(room));
 
 socket.on("card", ({ card }) => {
   state.cards = [card, ...state.cards.filter((c) => c.card_id !== card.card_id)];
@@ -43,13 +52,19 @@ socket.on("counts", (payload) => {
 });
 socket.on("chat", ({ message }) => addChat(message));
 socket.on("chat_deleted", ({ message_id }) => document.querySelector(`[data-message-id="${CSS.escape(message_id)}"]`)?.remove());
-socket.on("stream", (payload) => setStreamStatus(payload.status));
+socket.on("stream", (payload) => {
+  setStreamStatus(payload.status, payload.hls_url);
+  if (payload.error) notice(payload.error);
+});
 
-function setStreamStatus(status) {
-  $("stream-status").textContent = t.stream[status] || status;
+function setStreamStatus(status, hlsUrl) {
+  $("stream-status").textContent = status === "live" ? t.live : t.stream[status] || status;
   $("stream-state").dataset.state = status;
   $("stream-state").textContent = t.stream[status] || "";
-  $("stream-state").hidden = status === "live";
+  $("stream-state").hidden = status === "live" || broadcast.isRecording();
+  // The camera preview shows the host themself; otherwise show what viewers get.
+  if (!broadcast.isRecording()) player.load(status === "live" || status === "reconnecting" ? hlsUrl : null);
+  if (status === "ended") broadcast.stopCamera();
 }
 
 async function push(jobId) {

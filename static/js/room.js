@@ -1,7 +1,13 @@
 // The viewer's room page: pinned card with one-tap sign-up, card history, chat, live counts.
 import { connectRoom, countsGate, el, jobCard, readConfig, request } from "/static/js/live.js";
+import { createPlayer } from "/static/js/player.js";
 
 const config = readConfig("room-config");
+const player = createPlayer(document.getElementById("player"), config.profile);
+// A card shows when the video reaches the moment it was pushed (the host is talking about it),
+// but never later than this after it arrived.
+const MAX_CARD_DELAY_MS = 8000;
+const heldCards = [];
 const t = config.strings;
 const $ = (id) => document.getElementById(id);
 
@@ -19,10 +25,27 @@ const socket = connectRoom(config.room_id, {
 const freshCounts = countsGate();
 
 socket.on("card", ({ card }) => {
+  heldCards.push({ card, arrived: Date.now() });
+  releaseCards();
+});
+
+function showCard(card) {
   state.cards = [card, ...state.cards.filter((c) => c.card_id !== card.card_id)];
   state.pinned = card;
   renderCards();
-});
+}
+
+function releaseCards() {
+  const shown = player.playing ? player.playingDate() : null;
+  while (heldCards.length) {
+    const { card, arrived } = heldCards[0];
+    const due = shown === null || shown >= card.pushed_at || Date.now() - arrived >= MAX_CARD_DELAY_MS;
+    if (!due) break;
+    heldCards.shift();
+    showCard(card);
+  }
+}
+setInterval(releaseCards, 200);
 socket.on("card_unpinned", ({ card_id }) => {
   if (state.pinned && state.pinned.card_id === card_id) state.pinned = null;
   state.cards = state.cards.map((c) => (c.card_id === card_id ? { ...c, pinned: false } : c));
@@ -36,7 +59,10 @@ socket.on("counts", (payload) => {
 });
 socket.on("chat", ({ message }) => addChat(message));
 socket.on("chat_deleted", ({ message_id }) => document.querySelector(`[data-message-id="${CSS.escape(message_id)}"]`)?.remove());
-socket.on("stream", (payload) => setStreamStatus(payload.status));
+socket.on("stream", (payload) => {
+  setStreamStatus(payload.status, payload.hls_url);
+  if (payload.replay_url) showReplayLink();
+});
 
 function applyJoin(reply) {
   const s = reply.state;
@@ -45,7 +71,8 @@ function applyJoin(reply) {
   state.cards = s.cards;
   state.pinned = s.pinned;
   $("viewers").textContent = s.viewers;
-  setStreamStatus(s.status);
+  setStreamStatus(s.status, s.hls_url);
+  heldCards.length = 0;
   renderCards();
   $("chat-list").replaceChildren();
   reply.chat.forEach(addChat);
@@ -53,11 +80,20 @@ function applyJoin(reply) {
   for (const jobId of pending) signUp(jobId);
 }
 
-function setStreamStatus(status) {
+function setStreamStatus(status, hlsUrl) {
   const overlay = $("stream-state");
   overlay.dataset.state = status;
   overlay.textContent = t.stream[status] || "";
   overlay.hidden = status === "live";
+  if (status === "live" || status === "reconnecting") {
+    if (hlsUrl) player.load(hlsUrl);
+  } else {
+    player.load(null);
+  }
+}
+
+function showReplayLink() {
+  $("replay-link").hidden = false;
 }
 
 function signupButton(job) {

@@ -1,0 +1,369 @@
+"""REST endpoints for on-site fairs: registrations, check-ins, booth sign-ups and booths."""
+
+from __future__ import annotations
+
+from flask import current_app, request, url_for
+
+from app.accounts.models import Seeker, User
+from app.accounts.schemas import Identity
+from app.api.auth import actor, bearer_token, require_actor
+from app.api.live import current_seeker_id
+from app.api.registry import endpoint
+from app.api.views import PAGE_QUERY, body, committed, page, reply, reply_many
+from app.errors import Forbidden, Unauthorized, ValidationError
+from app.extensions import csrf, db
+from app.fairs import services as fairs
+from app.live.runtime import live_runtime
+from app.onsite import services as onsite
+from app.onsite.models import CheckIn, Registration, RegistrationStatus
+from app.onsite.schemas import (
+    AttendanceOut,
+    BoothIn,
+    BoothOut,
+    CheckInIn,
+    CheckInOut,
+    OnsiteSignUpIn,
+    OnsiteSignUpOut,
+    PersonOut,
+    RegistrationIn,
+    RegistrationOut,
+)
+from app.onsite.views import held_tickets, hold_ticket
+from app.urls import absolute_url
+from app.validators import mask_mobile
+
+TAG = "onsite"
+STATUS_QUERY = {
+    "status": {"type": "string", "enum": [s.value for s in RegistrationStatus]},
+}
+
+
+def _guard_session_write() -> None:
+    """Anonymous browsers write with their session cookie, so they need the CSRF token too."""
+    if bearer_token() is None:
+        csrf.protect()
+
+
+def _write_actor() -> User | None:
+    """The caller for a write: anonymous, or a user whose token may write."""
+    return require_actor(write=True) if actor() is not None else None
+
+
+def registration_out(registration: Registration, created: bool = False) -> RegistrationOut:
+    fair, seeker = registration.fair, registration.seeker
+    checkin = onsite.checked_in(registration.fair_id, registration.seeker_id)
+
+    def local(moment):
+        return fair.local(moment) if moment is not None else None
+
+    return RegistrationOut(
+        id=registration.id,
+        fair_id=fair.id,
+        fair_title=fair.title,
+        ticket_code=registration.ticket_code,
+        status=registration.status,
+        channel=registration.channel,
+        person=PersonOut(id=seeker.id, name=seeker.name, mobile=seeker.mobile),
+        registered_at=fair.local(registration.queued_at),
+        confirmed_at=local(registration.confirmed_at),
+        cancelled_at=local(registration.cancelled_at),
+        checked_in_at=local(checkin.checked_in_at if checkin else None),
+        waitlist_position=onsite.waitlist_position(registration),
+        ticket_url=absolute_url(url_for("onsite.ticket", registration_id=registration.id)),
+        created=created,
+    )
+
+
+def _masked(seeker: Seeker) -> PersonOut:
+    return PersonOut(id=seeker.id, name=seeker.name, mobile=mask_mobile(seeker.mobile))
+
+
+def checkin_out(checkin: CheckIn) -> CheckInOut:
+    registration = checkin.registration
+    return CheckInOut(
+        person=_masked(checkin.seeker),
+        registration_id=registration.id,
+        ticket_code=registration.ticket_code,
+        method=checkin.method,
+        checked_in_at=registration.fair.local(checkin.checked_in_at),
+        fair_id=checkin.fair_id,
+    )
+
+
+def _caller_seeker(user: User | None) -> Seeker:
+    if user is not None and user.seeker_id is None:
+        raise Forbidden(
+            "Staff accounts do not register themselves; send name and mobile for a walk-in.",
+            {"mobile": "required for a walk-in"},
+        )
+    seeker_id = current_seeker_id()
+    seeker = db.session.get(Seeker, seeker_id) if seeker_id else None
+    if seeker is None:
+        raise Forbidden("Tell us your name and mobile number first.", {"identity": "required"})
+    return seeker
+
+
+@endpoint(
+    "/fairs/{fair_id}/registrations",
+    "POST",
+    "Register for the fair's venue (a seeker themself; organisers a walk-in by name and mobile)",
+    TAG,
+    body=RegistrationIn,
+    returns=RegistrationOut,
+    status=201,
+    auth=False,
+    errors=(401, 403, 404, 409, 422),
+)
+def post_registration(fair_id: str):
+    _guard_session_write()
+    data = body(RegistrationIn)
+    user = _write_actor()
+    fair = fairs.get_fair(user, fair_id)
+    if data.is_walk_in:
+        if user is None:
+            raise Unauthorized("Sign in as an organiser to register a walk-in.")
+        identity = Identity(name=data.name, mobile=data.mobile)
+        registration, created = onsite.register_walk_in(
+            user, fair, identity, current_app.config["SECRET_KEY"]
+        )
+    else:
+        seeker = _caller_seeker(user)
+        registration, created = onsite.register_seeker(user, fair, seeker, held_tickets())
+    committed(registration)
+    if user is None:
+        hold_ticket(registration.id)
+    return reply(registration_out(registration, created), 201)
+
+
+def _status_arg() -> RegistrationStatus | None:
+    raw = request.args.get("status")
+    if raw is None:
+        return None
+    try:
+        return RegistrationStatus(raw)
+    except ValueError:
+        raise ValidationError(
+            "Unknown status.", {"status": "confirmed, waitlisted or cancelled"}
+        ) from None
+
+
+def _require_someone() -> User | None:
+    user = actor()
+    if user is None and not held_tickets():
+        raise Unauthorized("Sign in, or register in this browser, to see registrations.")
+    return user
+
+
+@endpoint(
+    "/fairs/{fair_id}/registrations",
+    "GET",
+    "The fair's registrations (organisers: all; anyone else: their own)",
+    TAG,
+    returns=RegistrationOut,
+    many=True,
+    auth=False,
+    query={**PAGE_QUERY, **STATUS_QUERY},
+    errors=(401, 403, 404, 422),
+)
+def get_registrations(fair_id: str):
+    status = _status_arg()
+    user = _require_someone()
+    fair = fairs.get_fair(user, fair_id)
+    found = onsite.list_registrations(user, fair, held_tickets(), status)
+    return reply_many([registration_out(r) for r in page(found)])
+
+
+@endpoint(
+    "/registrations",
+    "GET",
+    "Your own registrations at every fair",
+    TAG,
+    returns=RegistrationOut,
+    many=True,
+    auth=False,
+    query=PAGE_QUERY,
+    errors=(401, 422),
+)
+def get_my_registrations():
+    user = _require_someone()
+    found = onsite.my_registrations(user, held_tickets())
+    return reply_many([registration_out(r) for r in page(found)])
+
+
+@endpoint(
+    "/registrations/{registration_id}",
+    "GET",
+    "One registration (its owner and organisers)",
+    TAG,
+    returns=RegistrationOut,
+    auth=False,
+    errors=(404,),
+)
+def get_registration(registration_id: str):
+    registration = onsite.get_registration(actor(), registration_id, held_tickets())
+    return reply(registration_out(registration))
+
+
+@endpoint(
+    "/registrations/{registration_id}",
+    "DELETE",
+    "Cancel a registration; the next person on the waiting list gets the place",
+    TAG,
+    returns=RegistrationOut,
+    auth=False,
+    errors=(400, 403, 404, 409),
+)
+def delete_registration(registration_id: str):
+    _guard_session_write()
+    user = _write_actor()
+    registration = onsite.get_registration(user, registration_id, held_tickets())
+    onsite.cancel_registration(user, registration, held_tickets())
+    return reply(registration_out(committed(registration)))
+
+
+@endpoint(
+    "/fairs/{fair_id}/waitlist/confirm",
+    "POST",
+    "Give free places (after a capacity increase) to the waiting list now",
+    TAG,
+    returns=RegistrationOut,
+    many=True,
+    errors=(401, 403, 404, 409),
+)
+def post_confirm_waiting(fair_id: str):
+    user = require_actor(write=True)
+    fair = fairs.get_fair(user, fair_id)
+    promoted = committed(onsite.confirm_waiting(user, fair))
+    return reply_many([registration_out(r) for r in promoted])
+
+
+@endpoint(
+    "/fairs/{fair_id}/attendance",
+    "GET",
+    "Places at the venue: capacity, confirmed, waiting, left (and check-ins, for organisers)",
+    TAG,
+    returns=AttendanceOut,
+    auth=False,
+    errors=(404,),
+)
+def get_attendance(fair_id: str):
+    user = actor()
+    fair = fairs.get_fair(user, fair_id)
+    counts = onsite.attendance(fair)
+    return reply(
+        AttendanceOut(
+            fair_id=fair.id,
+            capacity=counts.capacity,
+            confirmed=counts.confirmed,
+            waitlisted=counts.waitlisted,
+            places_left=counts.places_left,
+            checked_in=counts.checked_in if onsite.can_run_checkin(user) else None,
+        )
+    )
+
+
+@endpoint(
+    "/fairs/{fair_id}/checkins",
+    "POST",
+    "Check a person in by ticket code (or the ticket QR code's text) or mobile number",
+    TAG,
+    body=CheckInIn,
+    returns=CheckInOut,
+    status=201,
+    errors=(401, 403, 404, 409, 422),
+)
+def post_checkin(fair_id: str):
+    user = require_actor(write=True)
+    data = body(CheckInIn)
+    fair = fairs.get_fair(user, fair_id)
+    checkin = committed(onsite.check_in(user, fair, data))
+    return reply(checkin_out(checkin), 201)
+
+
+@endpoint(
+    "/fairs/{fair_id}/checkins",
+    "GET",
+    "Who checked in, latest first (organisers)",
+    TAG,
+    returns=CheckInOut,
+    many=True,
+    query=PAGE_QUERY,
+    errors=(401, 403, 404, 422),
+)
+def get_checkins(fair_id: str):
+    user = require_actor()
+    fair = fairs.get_fair(user, fair_id)
+    return reply_many([checkin_out(c) for c in page(onsite.list_checkins(user, fair))])
+
+
+@endpoint(
+    "/fairs/{fair_id}/onsite-signups",
+    "POST",
+    "Sign a checked-in person up for a job at a booth (the employer's hosts, organisers)",
+    TAG,
+    body=OnsiteSignUpIn,
+    returns=OnsiteSignUpOut,
+    errors=(401, 403, 404, 409, 422),
+)
+def post_onsite_signup(fair_id: str):
+    user = require_actor(write=True)
+    data = body(OnsiteSignUpIn)
+    fair = fairs.get_fair(user, fair_id)
+    signup, registration = onsite.prepare_onsite_signup(user, fair, data)
+    person = _masked(registration.seeker)
+    # Recorded by the group-commit writer like every other sign-up, with the source "onsite".
+    result = live_runtime().sign_up(signup)
+    return reply(
+        OnsiteSignUpOut(
+            created=result.created, count=result.count, job_id=signup.job_id, person=person
+        )
+    )
+
+
+def booth_out(fair_id: str, employer, number: str | None) -> BoothOut:
+    return BoothOut(
+        fair_id=fair_id,
+        employer_id=employer.id,
+        employer_name=employer.name,
+        number=number,
+        jobs_url=absolute_url(url_for("onsite.employer", fair_id=fair_id, employer_id=employer.id)),
+    )
+
+
+@endpoint(
+    "/fairs/{fair_id}/booths",
+    "GET",
+    "Each employer at the fair with its booth number (null when it has none)",
+    TAG,
+    returns=BoothOut,
+    many=True,
+    auth=False,
+    errors=(404,),
+)
+def get_booths(fair_id: str):
+    fair = fairs.get_fair(actor(), fair_id)
+    booths = onsite.fair_booths(fair.id)
+    return reply_many(
+        [
+            booth_out(fair.id, e, booths[e.id].number if e.id in booths else None)
+            for e in fair.employers()
+        ]
+    )
+
+
+@endpoint(
+    "/fairs/{fair_id}/booths/{employer_id}",
+    "PUT",
+    "Set an employer's booth number at the fair (null takes the booth away)",
+    TAG,
+    body=BoothIn,
+    returns=BoothOut,
+    errors=(401, 403, 404, 409, 422),
+)
+def put_booth(fair_id: str, employer_id: str):
+    user = require_actor(write=True)
+    data = body(BoothIn)
+    fair = fairs.get_fair(user, fair_id)
+    booth = committed(onsite.set_booth(user, fair, employer_id, data.number))
+    employer = next(e for e in fair.employers() if e.id == employer_id)
+    return reply(booth_out(fair.id, employer, booth.number if booth else None))
