@@ -31,7 +31,7 @@ class RegistrationChannel(StrEnum):
 REGISTRATION_TRANSITIONS: dict[RegistrationStatus, set[RegistrationStatus]] = {
     RegistrationStatus.WAITLISTED: {RegistrationStatus.CONFIRMED, RegistrationStatus.CANCELLED},
     RegistrationStatus.CONFIRMED: {RegistrationStatus.CANCELLED},
-    # Registering again after cancelling reopens the same record with a new ticket.
+    # Registering again after cancelling reopens the same record (and ticket).
     RegistrationStatus.CANCELLED: {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED},
 }
 ACTIVE_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
@@ -90,12 +90,11 @@ class Registration(db.Model):
     def cancel(self) -> None:
         self.move_to(RegistrationStatus.CANCELLED)
 
-    def reopen(self, status: RegistrationStatus, ticket_code: str) -> None:
-        """A cancelled registration made again: a new ticket, at the back of the queue."""
+    def reopen(self, status: RegistrationStatus) -> None:
+        """A cancelled registration made again: the same ticket, at the back of the queue."""
         if self.status != RegistrationStatus.CANCELLED:
             raise IllegalTransition("Only a cancelled registration can be made again.")
         self.move_to(status)
-        self.ticket_code = ticket_code
         self.queued_at = utcnow()
         self.cancelled_at = None
         if status == RegistrationStatus.WAITLISTED:
