@@ -154,6 +154,7 @@ def build_input(source: Source) -> ffmpeg.nodes.Stream:
         return ffmpeg.input(
             "pipe:0",
             f="mov" if container == "mp4" else "matroska",
+            # Nothing in the chunks may make ffmpeg open a file or a URL.
             protocol_whitelist="pipe",
             analyzeduration=LIVE_ANALYZE_US,
             probesize=LIVE_PROBESIZE,
@@ -186,6 +187,7 @@ def build_input(source: Source) -> ffmpeg.nodes.Stream:
             # Read at the native frame rate: the file is played out as if it were live.
             re=None,
             f=demuxer,
+            # Uploads are untrusted: only this file, only the demuxer probing recognised.
             protocol_whitelist="file",
             format_whitelist=demuxer,
             **kwargs,
@@ -306,6 +308,7 @@ def build_live(
         a_index += 1
 
     hls = _tee_spec(layout, output, stream_map)
+    # -t bounds every output even if the supervisor is gone (an orphaned ffmpeg stops too).
     limit = {"t": f"{max_seconds:.0f}"} if max_seconds else {}
     main_out = ffmpeg.output(
         *streams,
@@ -313,6 +316,7 @@ def build_live(
         f="tee",
         **{"c:a": "aac", "ac": 2, "ar": AUDIO_SAMPLE_RATE},
         **out_kwargs,
+        # Generated silence never ends: stop with the video.
         **({"shortest": None} if not has_audio(source) else {}),
         **limit,
     )
@@ -332,6 +336,8 @@ def build_live(
         **{"q:v": 5},
         **limit,
     )
+    # -nostdin: ffmpeg must not treat stdin as a keyboard (it is the browser's data);
+    # -nostats: no progress lines in the log; -y: a restart rewrites the poster in place.
     return ffmpeg.merge_outputs(main_out, poster_out).global_args(
         "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info", "-y"
     )
