@@ -290,9 +290,10 @@ def faircast_command(given: str | None = None) -> list[str]:
 class FairCast:
     """FairCast processes on loopback ports, with data seeded through the public interface."""
 
-    def __init__(self, opts: argparse.Namespace, workdir: Path, processes: int) -> None:
+    def __init__(self, opts: argparse.Namespace, workdir: Path, processes: int, rooms: int) -> None:
         self.opts = opts
         self.processes = processes
+        self.rooms = rooms
         self.dir = Path(tempfile.mkdtemp(prefix="faircast-", dir=workdir))
         self.database_url = opts.database_url or f"sqlite:///{self.dir / 'faircast.db'}"
         self.tag = secrets.token_hex(3)
@@ -304,7 +305,9 @@ class FairCast:
         self.fair_id = ""
         self.employer_id = ""
         self.employer_name = f"深圳市前海人力资源服务有限公司{self.tag}"
-        self.hosts = 0
+        self.organiser = f"bench_org_{self.tag}"
+        self.hosts: list[str] = []  # created, not yet given a room
+        self.host_count = 0
         self.now = dt.datetime.now(TIMEZONE).replace(microsecond=0)
         self.env = {
             **os.environ,
@@ -326,6 +329,10 @@ class FairCast:
         """Migrate, start every process, wait until each answers, and seed a live fair."""
         cli = faircast_command(self.opts.faircast)
         self.cli(["db", "upgrade"])
+        self.cli(
+            ["user", "create", "--role", "organiser", "--username", self.organiser]
+            + ["--password", self.password]
+        )
         for i in range(self.processes):
             port = free_port()
             log = self.dir / f"faircast-{i + 1}.log"
@@ -395,13 +402,7 @@ class FairCast:
 
     def seed(self) -> None:
         """An organiser, an employer and an online fair that is live now, via CLI and REST."""
-        organiser = f"bench_org_{self.tag}"
-        self.cli(
-            ["user", "create", "--role", "organiser"]
-            + ["--username", organiser]
-            + ["--password", self.password]
-        )
-        self.org_token = self.token(organiser)
+        self.org_token = self.token(self.organiser)
         employer = self.api(
             "POST",
             "/employers",
@@ -409,6 +410,9 @@ class FairCast:
             {"name": self.employer_name, "credit_code": credit_code(self.tag)},
         )
         self.employer_id = str(_id(employer))
+        # Every host account now, so that no command runs while a scenario is measured.
+        for _ in range(self.rooms):
+            self.hosts.append(self.create_host())
         fair = self.api(
             "POST",
             "/fairs",
@@ -438,14 +442,19 @@ class FairCast:
             ids.append(job_id)
         return ids
 
-    def new_room(self, title: str) -> tuple[str, str]:
-        """A room of the fair with a host of its own; returns (room id, host token)."""
-        self.hosts += 1
-        host = f"bench_host_{self.tag}_{self.hosts}"
+    def create_host(self) -> str:
+        """A host account for the fair's employer (created with it, the first time)."""
+        self.host_count += 1
+        host = f"bench_host_{self.tag}_{self.host_count}"
         self.cli(
             ["user", "create", "--role", "host", "--username", host]
             + ["--password", self.password, "--employer", self.employer_name]
         )
+        return host
+
+    def new_room(self, title: str) -> tuple[str, str]:
+        """A room of the fair with a host of its own; returns (room id, host token)."""
+        host = self.hosts.pop(0) if self.hosts else self.create_host()
         token = self.token(host)
         room = self.api(
             "POST",
@@ -1064,13 +1073,24 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if problems else 0
 
 
+def rooms_needed(opts: argparse.Namespace, scenarios: list[str]) -> int:
+    """How many rooms (each with its own host) these scenarios will ask for."""
+    if scenarios == ["scaleout"]:
+        return len(opts.viewers) + ("signups" in opts.scenario)
+    return (
+        ("memory" in scenarios)
+        + len(opts.viewers) * ("fanout" in scenarios)
+        + ("signups" in scenarios)
+    )
+
+
 def _with_faircast(
     rows: list[Row], opts: argparse.Namespace, workdir: Path, processes: int, scenarios: list[str]
 ) -> None:
     """Start FairCast with this many processes, run the scenarios on it, stop it."""
     server = None
     try:
-        server = FairCast(opts, workdir, processes)
+        server = FairCast(opts, workdir, processes, rooms_needed(opts, scenarios))
         target = server.start()
     except (BenchError, OSError, subprocess.SubprocessError, requests.RequestException) as exc:
         name = "FairCast" if processes == 1 else f"FairCast × {processes}"
