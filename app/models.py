@@ -16,3 +16,10 @@ from app.live.models import (  # noqa: F401
     VisitorLink,
 )
 from app.onsite.models import Booth, CheckIn, Registration, RegistrationLock  # noqa: F401
+from app.reports.models import (  # noqa: F401, E402
+    FairPerson,
+    FollowUpNote,
+    RoomMinute,
+    RoomPerson,
+    RoomStats,
+)

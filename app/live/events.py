@@ -230,6 +230,7 @@ class LiveNamespace(Namespace):
         if not manager and ref.room_id not in connection.rooms:
             join = services.Join(
                 room.id,
+                room.fair_id,
                 connection.visitor_id,
                 connection.seeker_id,
                 connection.user_id,

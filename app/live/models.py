@@ -28,8 +28,10 @@ class CardPush(db.Model):
     viewers_present: Mapped[int] = mapped_column(Integer, default=0)
     # Milliseconds into the broadcast's recording, so a replay shows the card at the same moment.
     stream_offset_ms: Mapped[int | None] = mapped_column(BigInteger)
-    run_id: Mapped[str | None] = mapped_column(String(32))
+    run_id: Mapped[str | None] = mapped_column(String(40))
     unpinned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The most people watching while this card was on screen.
+    peak_viewers: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class SignUpSource(StrEnum):
@@ -37,6 +39,20 @@ class SignUpSource(StrEnum):
     REPLAY = "replay"
     PAGE = "page"
     ONSITE = "onsite"
+
+
+class FollowUpStatus(StrEnum):
+    """Where a host's follow-up call (回访) with a person who signed up has got to."""
+
+    NEW = "new"
+    CONTACTED = "contacted"
+    INTERVIEWED = "interviewed"
+    INTENT_REACHED = "intent_reached"
+    HIRED = "hired"
+    DECLINED = "declined"
+
+
+INTENT_STATUSES = (FollowUpStatus.INTENT_REACHED, FollowUpStatus.HIRED)
 
 
 class SignUp(db.Model):
@@ -53,9 +69,19 @@ class SignUp(db.Model):
     job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"))
     seeker_id: Mapped[str] = mapped_column(ForeignKey("seekers.id"), index=True)
     room_id: Mapped[str | None] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"))
+    # The card on screen when a live sign-up was made: what converted the viewer.
+    card_id: Mapped[str | None] = mapped_column(
+        ForeignKey("card_pushes.id", ondelete="SET NULL"), index=True
+    )
     source: Mapped[SignUpSource] = mapped_column(enum_type(SignUpSource))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    followup_status: Mapped[FollowUpStatus] = mapped_column(
+        enum_type(FollowUpStatus),
+        default=FollowUpStatus.NEW,
+        server_default=FollowUpStatus.NEW.value,
+    )
+    followup_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     seeker = relationship("Seeker")
     job = relationship("Job")
@@ -129,7 +155,8 @@ class ServerProcess(db.Model):
 
 
 class SignUpCount(db.Model):
-    """Active sign-ups per job at a fair, kept current in the same transaction as each change."""
+    """Active sign-ups per job at a fair (in all and by source) and the intents reached from
+    them, kept current in the same transaction as each change."""
 
     __tablename__ = "signup_counts"
 
@@ -138,6 +165,12 @@ class SignUpCount(db.Model):
     )
     job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
+    live: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    replay: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    page: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    onsite: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    intents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    hires: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class StreamSource(StrEnum):

@@ -20,7 +20,7 @@ from app.live.broadcast import NAMESPACE, CountsCoalescer
 from app.live.connections import Registry
 from app.live.media import stream_runtime
 from app.live.models import Presence, ServerProcess
-from app.live.services import current_viewers, record_joins, record_leaves
+from app.live.services import close_presence, current_viewers, record_joins, record_leaves
 from app.live.signups import (
     SignUpRequest,
     SignUpResult,
@@ -187,11 +187,7 @@ class LiveRuntime:
             )
         ).all()
         for process_id, last_beat in stale:
-            db.session.execute(
-                update(Presence)
-                .where(Presence.process_id == process_id, Presence.left_at.is_(None))
-                .values(left_at=last_beat)
-            )
+            close_presence(Presence.__table__.c.process_id == process_id, last_beat)
             db.session.execute(delete(ServerProcess).where(ServerProcess.id == process_id))
         db.session.commit()
 

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import distinct, func, select, update
+from sqlalchemy import and_, distinct, func, or_, select, update
 
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationError
@@ -17,6 +17,7 @@ from app.jobs.schemas import JobOut
 from app.live.connections import Connection
 from app.live.models import CardPush, ChatMessage, Presence, RoomMute, VisitorLink
 from app.live.signups import fair_counts
+from app.reports import rollups
 
 CARD_HISTORY = 100
 CHAT_HISTORY = 50
@@ -160,6 +161,7 @@ def room_state(room: Room, hls_url: str | None) -> dict:
 @dataclass(frozen=True)
 class Join:
     room_id: str
+    fair_id: str
     visitor_id: str
     seeker_id: str | None
     user_id: str | None
@@ -192,23 +194,54 @@ def record_joins(joins: list[Join]) -> list[None]:
             for j in joins
         ],
     )
+    rollups.record_viewers(
+        {j.room_id: j.fair_id for j in joins},
+        [(j.room_id, rollups.person_key(j.seeker_id, j.visitor_id)) for j in joins],
+        now,
+    )
+    rollups.record_concurrency({r: current_viewers(r) for r in {j.room_id for j in joins}}, now)
     return [None] * len(joins)
 
 
 def record_leaves(leaves: list[Leave]) -> list[None]:
     """Close the open presence rows of these connections in these rooms."""
-    now = utcnow()
-    for leave in leaves:
-        db.session.execute(
-            update(Presence)
-            .where(
-                Presence.sid == leave.sid,
-                Presence.room_id == leave.room_id,
-                Presence.left_at.is_(None),
-            )
-            .values(left_at=now)
-        )
+    table = Presence.__table__
+    condition = or_(
+        *(and_(table.c.sid == leave.sid, table.c.room_id == leave.room_id) for leave in leaves)
+    )
+    close_presence(condition, utcnow())
     return [None] * len(leaves)
+
+
+def close_presence(condition, left_at: datetime) -> None:
+    """End the open stays matching condition at left_at, adding their watch time to the rollups."""
+    table = Presence.__table__
+    closed = db.session.execute(
+        update(table)
+        .where(condition, table.c.left_at.is_(None))
+        .values(left_at=left_at)
+        .returning(table.c.room_id, table.c.visitor_id, table.c.seeker_id, table.c.joined_at)
+    ).all()
+    if not closed:
+        return
+    fair_of = dict(
+        db.session.execute(
+            select(Room.id, Room.fair_id).where(Room.id.in_({c.room_id for c in closed}))
+        ).all()
+    )
+    rollups.record_watch_time(
+        [
+            rollups.Viewing(
+                c.room_id,
+                fair_of[c.room_id],
+                rollups.person_key(c.seeker_id, c.visitor_id),
+                (left_at - c.joined_at).total_seconds(),
+            )
+            for c in closed
+            if c.room_id in fair_of
+        ]
+    )
+    rollups.record_concurrency({room_id: current_viewers(room_id) for room_id in fair_of}, left_at)
 
 
 def link_visitor(visitor_id: str, seeker_id: str) -> None:
@@ -223,6 +256,7 @@ def link_visitor(visitor_id: str, seeker_id: str) -> None:
         .where(Presence.visitor_id == visitor_id, Presence.seeker_id.is_(None))
         .values(seeker_id=seeker_id)
     )
+    rollups.merge_visitor(visitor_id, seeker_id)
     db.session.flush()
 
 

@@ -10,7 +10,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app.db import new_id, utcnow
 from app.extensions import db
-from app.live.models import SignUp, SignUpCount, SignUpSource
+from app.live.models import CardPush, SignUp, SignUpCount, SignUpSource
+from app.reports import rollups
 
 Key = tuple[str, str, str]  # fair_id, seeker_id, job_id
 
@@ -52,20 +53,28 @@ def _insert(table):
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
-def _adjust_counts(deltas: dict[tuple[str, str], int]) -> None:
-    """Add each delta to its (fair, job) counter, creating counters as needed."""
-    changed = {key: delta for key, delta in deltas.items() if delta}
-    if not changed:
+SOURCES = tuple(source.value for source in SignUpSource)
+
+
+def _adjust_counts(deltas: dict[tuple[str, str, str], int]) -> None:
+    """Add each delta to its (fair, job) counter, in all and for its source."""
+    per_job: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(SOURCES, 0))
+    for (fair_id, job_id, source), delta in deltas.items():
+        per_job[(fair_id, job_id)][source] += delta
+    rows = [
+        {"fair_id": f, "job_id": j, "count": sum(by_source.values()), **by_source}
+        for (f, j), by_source in sorted(per_job.items())
+        if any(by_source.values())
+    ]
+    if not rows:
         return
     table = SignUpCount.__table__
     stmt = _insert(table)
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.fair_id, table.c.job_id],
-        set_={"count": table.c.count + stmt.excluded.count},
+        set_={name: table.c[name] + stmt.excluded[name] for name in ("count", *SOURCES)},
     )
-    db.session.execute(
-        stmt, [{"fair_id": f, "job_id": j, "count": d} for (f, j), d in sorted(changed.items())]
-    )
+    db.session.execute(stmt, rows)
 
 
 def current_counts(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
@@ -96,6 +105,10 @@ def record_signups(requests: list[SignUpRequest]) -> list[SignUpResult]:
         first_of.setdefault(request.key, request)
     now = utcnow()
     table = SignUp.__table__
+    live_rooms = {
+        r.room_id for r in first_of.values() if r.source == SignUpSource.LIVE and r.room_id
+    }
+    cards = _pinned_cards(live_rooms)
     rows = [
         {
             "id": new_id(),
@@ -105,6 +118,7 @@ def record_signups(requests: list[SignUpRequest]) -> list[SignUpResult]:
             "room_id": r.room_id,
             "source": r.source.value,
             "created_at": now,
+            "card_id": cards.get((r.room_id, r.job_id)) if r.source == SignUpSource.LIVE else None,
         }
         for _key, r in sorted(first_of.items())
     ]
@@ -115,11 +129,12 @@ def record_signups(requests: list[SignUpRequest]) -> list[SignUpResult]:
         .returning(table.c.fair_id, table.c.seeker_id, table.c.job_id)
     )
     created: set[Key] = {tuple(row) for row in db.session.execute(stmt, rows)}
-    created |= _reactivate([r for k, r in first_of.items() if k not in created], now)
-    deltas: dict[tuple[str, str], int] = defaultdict(int)
-    for fair_id, _seeker, job_id in created:
-        deltas[(fair_id, job_id)] += 1
+    created |= _reactivate([r for k, r in first_of.items() if k not in created], now, cards)
+    deltas: dict[tuple[str, str, str], int] = defaultdict(int)
+    for key in created:
+        deltas[(key[0], key[2], first_of[key].source.value)] += 1
     _adjust_counts(deltas)
+    rollups.mark_people({(key[0], f"s:{key[1]}") for key in created}, now, signed_up=True)
     counts = current_counts({(r.fair_id, r.job_id) for r in requests})
     answered: set[Key] = set()
     results = []
@@ -134,7 +149,19 @@ def record_signups(requests: list[SignUpRequest]) -> list[SignUpResult]:
     return results
 
 
-def _reactivate(requests: list[SignUpRequest], now) -> set[Key]:
+def _pinned_cards(room_ids: set[str]) -> dict[tuple[str, str], str]:
+    """{(room, job): card} for the cards on screen now in these rooms."""
+    if not room_ids:
+        return {}
+    rows = db.session.execute(
+        select(CardPush.room_id, CardPush.job_id, CardPush.id).where(
+            CardPush.room_id.in_(sorted(room_ids)), CardPush.unpinned_at.is_(None)
+        )
+    )
+    return {(room_id, job_id): card_id for room_id, job_id, card_id in rows}
+
+
+def _reactivate(requests: list[SignUpRequest], now, cards: dict[tuple[str, str], str]) -> set[Key]:
     """Sign-ups withdrawn earlier become active again; the keys of those that did."""
     if not requests:
         return set()
@@ -163,6 +190,9 @@ def _reactivate(requests: list[SignUpRequest], now) -> set[Key]:
                 created_at=now,
                 source=request.source.value,
                 room_id=request.room_id,
+                card_id=cards.get((request.room_id, request.job_id))
+                if request.source == SignUpSource.LIVE
+                else None,
             )
         )
         if result.rowcount:
@@ -174,9 +204,9 @@ def record_withdrawals(requests: list[WithdrawRequest]) -> list[SignUpResult]:
     """Withdraw active sign-ups; created is False, count is the new count."""
     table = SignUp.__table__
     now = utcnow()
-    deltas: dict[tuple[str, str], int] = defaultdict(int)
+    deltas: dict[tuple[str, str, str], int] = defaultdict(int)
     for key in dict.fromkeys(r.key for r in requests):
-        result = db.session.execute(
+        withdrawn = db.session.execute(
             update(table)
             .where(
                 table.c.fair_id == key[0],
@@ -185,8 +215,10 @@ def record_withdrawals(requests: list[WithdrawRequest]) -> list[SignUpResult]:
                 table.c.withdrawn_at.is_(None),
             )
             .values(withdrawn_at=now)
-        )
-        deltas[(key[0], key[2])] -= result.rowcount
+            .returning(table.c.source)
+        ).all()
+        for (source,) in withdrawn:
+            deltas[(key[0], key[2], source)] -= 1
     _adjust_counts(deltas)
     counts = current_counts({(r.fair_id, r.job_id) for r in requests})
     return [

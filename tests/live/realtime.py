@@ -129,3 +129,11 @@ async def open_many(url: str, count: int, batch: int = 50, **kw) -> list[socketi
 
 async def close_all(clients) -> None:
     await asyncio.gather(*(c.disconnect() for c in clients), return_exceptions=True)
+
+
+def run(coroutine):
+    """asyncio.run in a thread of its own: Playwright's sync API keeps a loop in the main thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

@@ -15,6 +15,7 @@ from tests.live.realtime import (
     migrated_copy,
     open_client,
     open_many,
+    run,
     seed_live_room,
     start_server,
 )
@@ -63,7 +64,7 @@ def test_200_viewers_receive_a_pushed_card(live):
         await close_all([*viewers, host])
         return pushed, received
 
-    pushed, received = asyncio.run(scenario())
+    pushed, received = run(scenario())
     assert len(received) == 200
     assert {payload["card"]["card_id"] for payload in received.values()} == {pushed["card_id"]}
     assert all(payload["card"]["job"]["title"] == "Job 0" for payload in received.values())
@@ -87,7 +88,7 @@ def test_50_identical_sign_ups_from_one_person_are_one_row(live):
         await close_all(devices)
         return replies
 
-    replies = asyncio.run(scenario())
+    replies = run(scenario())
     assert all(r["ok"] for r in replies), [r for r in replies if not r["ok"]]
     assert sum(r["created"] for r in replies) == 1
     assert {r["count"] for r in replies} == {1}
@@ -119,7 +120,7 @@ def test_viewers_cannot_use_host_events_and_a_flood_is_cut_off(live):
             await viewer.disconnect()
         return refused
 
-    refused = asyncio.run(scenario())
+    refused = run(scenario())
     assert refused["ok"] is False and refused["error"]["code"] == "forbidden"
     assert rows(seeded.database_url, "select count(*) from card_pushes") == [(0,)]
 
@@ -161,7 +162,7 @@ def test_clients_resync_after_a_server_restart(live, tmp_path):
         restarted.stop()
         return signed, pushed, states, after
 
-    signed, pushed, states, after = asyncio.run(scenario())
+    signed, pushed, states, after = run(scenario())
     assert signed["created"] is True
     assert len(states) >= 2, "the viewer did not rejoin after the restart"
     resynced = states[1]["state"]

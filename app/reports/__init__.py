@@ -1,0 +1,1 @@
+"""Reports for organisers and hosts: turnout, sign-ups, intents reached, exports."""

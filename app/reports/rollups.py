@@ -1,0 +1,223 @@
+"""Keeping the report rollups current, inside the same transactions that record the events.
+
+People are keyed "s:<seeker id>" once known and "v:<browser id>" until then; when a browser's
+viewer identifies, their rows are folded into the person's, so one person counts once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.extensions import db
+from app.reports.models import FairPerson, RoomMinute, RoomPerson, RoomStats
+
+
+def person_key(seeker_id: str | None, visitor_id: str) -> str:
+    """Who someone is for counting: the person once known, else their browser."""
+    return f"s:{seeker_id}" if seeker_id else f"v:{visitor_id}"
+
+
+def greatest(a, b):
+    """The larger of two SQL values (SQLite's max() takes two arguments; PostgreSQL's does not)."""
+    dialect = db.session.get_bind().dialect.name
+    return func.greatest(a, b) if dialect == "postgresql" else func.max(a, b)
+
+
+def upsert(model):
+    """INSERT for the session's database, with its ON CONFLICT clauses."""
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model.__table__)
+
+
+@dataclass(frozen=True)
+class Viewing:
+    """A finished stretch of watching, for watch time."""
+
+    room_id: str
+    fair_id: str
+    person: str
+    seconds: float
+
+
+def record_viewers(
+    room_fair: dict[str, str], people: Iterable[tuple[str, str]], now: datetime
+) -> None:
+    """Count (room, person) pairs as viewers of the room and of its fair (first time only)."""
+    pairs = sorted(set(people))
+    if not pairs:
+        return
+    table = RoomPerson.__table__
+    stmt = upsert(RoomPerson).on_conflict_do_nothing(
+        index_elements=[table.c.room_id, table.c.person_key]
+    )
+    new = db.session.execute(
+        stmt.returning(table.c.room_id),
+        [
+            {"room_id": r, "person_key": p, "first_seen_at": now, "watch_seconds": 0.0}
+            for r, p in pairs
+        ],
+    ).all()
+    fresh: dict[str, int] = defaultdict(int)
+    for (room_id,) in new:
+        fresh[room_id] += 1
+    _ensure_room_stats(room_fair)
+    for room_id, count in sorted(fresh.items()):
+        db.session.execute(
+            update(RoomStats)
+            .where(RoomStats.room_id == room_id)
+            .values(unique_viewers=RoomStats.unique_viewers + count)
+        )
+    mark_people({(room_fair[r], p) for r, p in pairs}, now, watched=True)
+
+
+def mark_people(
+    people: set[tuple[str, str]], now: datetime, *, watched: bool = False, signed_up: bool = False
+) -> None:
+    """Note that these people were reached by the fair (watching, or signing up)."""
+    if not people:
+        return
+    table = FairPerson.__table__
+    flags = {"watched": watched} if watched else {"signed_up": signed_up}
+    stmt = upsert(FairPerson)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.fair_id, table.c.person_key],
+        set_={name: True for name in flags},
+    )
+    db.session.execute(
+        stmt,
+        [
+            {
+                "fair_id": f,
+                "person_key": p,
+                "watched": watched,
+                "signed_up": signed_up,
+                "watch_seconds": 0.0,
+                "first_seen_at": now,
+            }
+            for f, p in sorted(people)
+        ],
+    )
+
+
+def _ensure_room_stats(room_fair: dict[str, str]) -> None:
+    table = RoomStats.__table__
+    stmt = upsert(RoomStats).on_conflict_do_nothing(index_elements=[table.c.room_id])
+    db.session.execute(
+        stmt,
+        [
+            {"room_id": r, "unique_viewers": 0, "peak_concurrent": 0, "watch_seconds": 0.0}
+            for r in sorted(room_fair)
+        ],
+    )
+
+
+def record_watch_time(viewings: list[Viewing]) -> None:
+    """Add finished stretches of watching to the person, the room and the fair."""
+    by_room: dict[str, float] = defaultdict(float)
+    by_room_person: dict[tuple[str, str], float] = defaultdict(float)
+    by_fair_person: dict[tuple[str, str], float] = defaultdict(float)
+    for v in viewings:
+        seconds = max(0.0, v.seconds)
+        by_room[v.room_id] += seconds
+        by_room_person[(v.room_id, v.person)] += seconds
+        by_fair_person[(v.fair_id, v.person)] += seconds
+    for room_id, seconds in sorted(by_room.items()):
+        db.session.execute(
+            update(RoomStats)
+            .where(RoomStats.room_id == room_id)
+            .values(watch_seconds=RoomStats.watch_seconds + seconds)
+        )
+    for (room_id, person), seconds in sorted(by_room_person.items()):
+        db.session.execute(
+            update(RoomPerson)
+            .where(RoomPerson.room_id == room_id, RoomPerson.person_key == person)
+            .values(watch_seconds=RoomPerson.watch_seconds + seconds)
+        )
+    for (fair_id, person), seconds in sorted(by_fair_person.items()):
+        db.session.execute(
+            update(FairPerson)
+            .where(FairPerson.fair_id == fair_id, FairPerson.person_key == person)
+            .values(watch_seconds=FairPerson.watch_seconds + seconds)
+        )
+
+
+def record_concurrency(current: dict[str, int], now: datetime) -> None:
+    """Note how many watch each room now: its peak, this minute's figures, the pinned card's peak."""
+    from app.live.models import CardPush
+
+    minute = now.replace(second=0, microsecond=0)
+    table = RoomMinute.__table__
+    for room_id, viewers in sorted(current.items()):
+        db.session.execute(
+            update(RoomStats)
+            .where(RoomStats.room_id == room_id, RoomStats.peak_concurrent < viewers)
+            .values(peak_concurrent=viewers, peak_at=now)
+        )
+        stmt = upsert(RoomMinute)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[table.c.room_id, table.c.minute],
+            set_={"peak": greatest(table.c.peak, stmt.excluded.peak), "last": stmt.excluded.last},
+        )
+        db.session.execute(
+            stmt, [{"room_id": room_id, "minute": minute, "peak": viewers, "last": viewers}]
+        )
+        db.session.execute(
+            update(CardPush)
+            .where(
+                CardPush.room_id == room_id,
+                CardPush.unpinned_at.is_(None),
+                CardPush.peak_viewers < viewers,
+            )
+            .values(peak_viewers=viewers)
+        )
+
+
+def merge_visitor(visitor_id: str, seeker_id: str) -> None:
+    """Fold a browser's viewing into the person it turned out to be."""
+    old, new = f"v:{visitor_id}", f"s:{seeker_id}"
+    for row in db.session.scalars(select(RoomPerson).where(RoomPerson.person_key == old)).all():
+        existing = db.session.get(RoomPerson, (row.room_id, new))
+        if existing is None:
+            db.session.add(
+                RoomPerson(
+                    room_id=row.room_id,
+                    person_key=new,
+                    first_seen_at=row.first_seen_at,
+                    watch_seconds=row.watch_seconds,
+                )
+            )
+        else:
+            existing.watch_seconds += row.watch_seconds
+            existing.first_seen_at = min(existing.first_seen_at, row.first_seen_at)
+            db.session.execute(
+                update(RoomStats)
+                .where(RoomStats.room_id == row.room_id)
+                .values(unique_viewers=RoomStats.unique_viewers - 1)
+            )
+        db.session.delete(row)
+    for row in db.session.scalars(select(FairPerson).where(FairPerson.person_key == old)).all():
+        existing = db.session.get(FairPerson, (row.fair_id, new))
+        if existing is None:
+            db.session.add(
+                FairPerson(
+                    fair_id=row.fair_id,
+                    person_key=new,
+                    watched=row.watched,
+                    signed_up=row.signed_up,
+                    watch_seconds=row.watch_seconds,
+                    first_seen_at=row.first_seen_at,
+                )
+            )
+        else:
+            existing.watched = existing.watched or row.watched
+            existing.signed_up = existing.signed_up or row.signed_up
+            existing.watch_seconds += row.watch_seconds
+            existing.first_seen_at = min(existing.first_seen_at, row.first_seen_at)
+        db.session.delete(row)
+    db.session.flush()
