@@ -148,7 +148,7 @@ def record_watch_time(viewings: list[Viewing]) -> None:
 
 
 def record_concurrency(current: dict[str, int], now: datetime) -> None:
-    """Note how many watch each room now: its peak, this minute's figures, the pinned card's peak."""
+    """Note how many watch each room now: its peak, this minute, the pinned card's peak."""
     from app.live.models import CardPush
 
     minute = now.replace(second=0, microsecond=0)

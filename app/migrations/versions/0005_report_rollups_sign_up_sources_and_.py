@@ -5,10 +5,10 @@ Revises: 0004
 Create Date: 2026-11-29 01:36:07.827183
 """
 
-from alembic import op
 import sqlalchemy as sa
-import app.db
+from alembic import op
 
+import app.db
 
 revision = "0005"
 down_revision = "0004"
