@@ -82,12 +82,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts import views as accounts_views
     from app.api import handlers as _api_handlers  # noqa: F401 - registers the API's hooks
     from app.api import live as _api_live  # noqa: F401 - registers the endpoints
+    from app.api import onsite as _api_onsite  # noqa: F401 - registers the endpoints
     from app.api import views as _api_views  # noqa: F401 - registers the endpoints
     from app.api.registry import bp as api_bp
     from app.fairs import views as fairs_views
     from app.i18n import bp as i18n_bp
     from app.jobs import views as jobs_views
     from app.live import views as live_views
+    from app.onsite import views as onsite_views
     from app.vendor import bp as vendor_bp
 
     blueprints = (
@@ -95,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
         fairs_views.bp,
         jobs_views.bp,
         live_views.bp,
+        onsite_views.bp,
         i18n_bp,
         vendor_bp,
         api_bp,

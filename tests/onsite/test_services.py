@@ -378,3 +378,23 @@ def test_the_fair_being_over_keeps_tickets_but_stops_promotion(db, venue, make_s
     db.session.commit()
     db.session.refresh(waiting)
     assert waiting.status == WAITLISTED
+
+
+def test_the_database_itself_refuses_a_second_check_in(db, venue, make_seeker):
+    from sqlalchemy.exc import IntegrityError
+
+    registration = register(db, venue.fair, make_seeker())[0]
+    services.check_in(venue.organiser, venue.fair, by_code(registration.ticket_code))
+    db.session.commit()
+    db.session.add(
+        CheckIn(
+            fair_id=venue.fair.id,
+            seeker_id=registration.seeker_id,
+            registration_id=registration.id,
+            method="mobile",
+            checked_in_by_id=venue.organiser.id,
+        )
+    )
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
