@@ -83,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.api import handlers as _api_handlers  # noqa: F401 - registers the API's hooks
     from app.api import live as _api_live  # noqa: F401 - registers the endpoints
     from app.api import onsite as _api_onsite  # noqa: F401 - registers the endpoints
+    from app.api import reports as _api_reports  # noqa: F401 - registers the endpoints
     from app.api import views as _api_views  # noqa: F401 - registers the endpoints
     from app.api.registry import bp as api_bp
     from app.fairs import views as fairs_views

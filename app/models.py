@@ -18,6 +18,7 @@ from app.live.models import (  # noqa: F401
 from app.onsite.models import Booth, CheckIn, Registration, RegistrationLock  # noqa: F401
 from app.reports.models import (  # noqa: F401, E402
     FairPerson,
+    FairStats,
     FollowUpNote,
     RoomMinute,
     RoomPerson,

@@ -200,6 +200,7 @@ def record_joins(joins: list[Join]) -> list[None]:
         now,
     )
     rollups.record_concurrency({r: current_viewers(r) for r in {j.room_id for j in joins}}, now)
+    rollups.record_fair_concurrency({j.fair_id for j in joins}, now)
     return [None] * len(joins)
 
 
@@ -242,6 +243,7 @@ def close_presence(condition, left_at: datetime) -> None:
         ]
     )
     rollups.record_concurrency({room_id: current_viewers(room_id) for room_id in fair_of}, left_at)
+    rollups.record_fair_concurrency(set(fair_of.values()), left_at)
 
 
 def link_visitor(visitor_id: str, seeker_id: str) -> None:

@@ -77,3 +77,15 @@ class FollowUpNote(db.Model):
     status: Mapped[str] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(String(1000), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class FairStats(db.Model):
+    """The most distinct people watching any of a fair's rooms at once, and when."""
+
+    __tablename__ = "fair_stats"
+
+    fair_id: Mapped[str] = mapped_column(
+        ForeignKey("fairs.id", ondelete="CASCADE"), primary_key=True
+    )
+    peak_concurrent: Mapped[int] = mapped_column(Integer, default=0)
+    peak_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
-from app.reports.models import FairPerson, RoomMinute, RoomPerson, RoomStats
+from app.reports.models import FairPerson, FairStats, RoomMinute, RoomPerson, RoomStats
 
 
 def person_key(seeker_id: str | None, visitor_id: str) -> str:
@@ -144,6 +144,33 @@ def record_watch_time(viewings: list[Viewing]) -> None:
             update(FairPerson)
             .where(FairPerson.fair_id == fair_id, FairPerson.person_key == person)
             .values(watch_seconds=FairPerson.watch_seconds + seconds)
+        )
+
+
+def record_fair_concurrency(fair_ids: set[str], now: datetime) -> None:
+    """Note each fair's peak of distinct people watching any of its rooms at once."""
+    from app.fairs.models import Room
+    from app.live.models import Presence
+
+    table = FairStats.__table__
+    for fair_id in sorted(fair_ids):
+        person = func.coalesce(Presence.seeker_id, Presence.visitor_id)
+        viewers = (
+            db.session.scalar(
+                select(func.count(func.distinct(person)))
+                .join(Room, Room.id == Presence.room_id)
+                .where(Room.fair_id == fair_id, Presence.left_at.is_(None))
+            )
+            or 0
+        )
+        db.session.execute(
+            upsert(FairStats).on_conflict_do_nothing(index_elements=[table.c.fair_id]),
+            [{"fair_id": fair_id, "peak_concurrent": 0}],
+        )
+        db.session.execute(
+            update(FairStats)
+            .where(FairStats.fair_id == fair_id, FairStats.peak_concurrent < viewers)
+            .values(peak_concurrent=viewers, peak_at=now)
         )
 
 

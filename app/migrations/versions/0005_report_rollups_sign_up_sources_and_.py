@@ -2,7 +2,7 @@
 
 Revision ID: 0005
 Revises: 0004
-Create Date: 2026-11-29 01:36:07.827183
+Create Date: 2026-11-29 01:44:51.027151
 """
 
 import sqlalchemy as sa
@@ -28,6 +28,14 @@ def upgrade() -> None:
         sa.Column("first_seen_at", app.db.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(["fair_id"], ["fairs.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("fair_id", "person_key"),
+    )
+    op.create_table(
+        "fair_stats",
+        sa.Column("fair_id", sa.String(length=16), nullable=False),
+        sa.Column("peak_concurrent", sa.Integer(), nullable=False),
+        sa.Column("peak_at", app.db.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["fair_id"], ["fairs.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("fair_id"),
     )
     op.create_table(
         "room_minutes",
@@ -158,5 +166,6 @@ def downgrade() -> None:
     op.drop_table("room_stats")
     op.drop_table("room_people")
     op.drop_table("room_minutes")
+    op.drop_table("fair_stats")
     op.drop_table("fair_people")
     # ### end Alembic commands ###

@@ -1,0 +1,267 @@
+"""How a fair went: turnout, sign-ups, conversion, intents reached — read from the rollups."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, literal, select, union
+
+from app.accounts.models import User
+from app.db import utcnow
+from app.errors import Forbidden
+from app.extensions import db
+from app.fairs.models import Fair, Room
+from app.jobs.models import Job
+from app.live.models import CardPush, Presence, SignUp, SignUpCount, SignUpSource
+from app.onsite.models import CheckIn, Registration, RegistrationStatus
+from app.reports.models import FairPerson, FairStats, RoomMinute, RoomStats
+
+SOURCES = tuple(s.value for s in SignUpSource)
+
+
+def report_scope(actor: User | None, fair: Fair) -> str | None:
+    """Whose figures actor may read: None for all (organisers), an employer id (its hosts)."""
+    if actor is not None and actor.is_organiser:
+        return None
+    if (
+        actor is not None
+        and actor.is_host
+        and any(j.employer_id == actor.employer_id for j in fair.jobs)
+    ):
+        return actor.employer_id
+    raise Forbidden("Only organisers, and the hosts of employers at this fair, read its report.")
+
+
+def _ratio(part: float, whole: float) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def fair_report(actor: User | None, fair: Fair) -> dict:
+    """The fair's report; hosts get their employer's jobs and their own rooms only."""
+    employer_scope = report_scope(actor, fair)
+    now = utcnow()
+    rooms = [r for r in fair.rooms if employer_scope is None or r.host_id == actor.id]
+    jobs = [j for j in fair.jobs if employer_scope is None or j.employer_id == employer_scope]
+    room_rows = [_room_figures(room, now) for room in rooms]
+    job_rows = _job_figures(fair, jobs)
+    totals = _turnout(fair, now)
+    registrations = _registrations(fair.id)
+    return {
+        "fair_id": fair.id,
+        "title": fair.title,
+        "timezone": fair.timezone,
+        "generated_at": now.isoformat(),
+        "scope": "all" if employer_scope is None else "employer",
+        **totals,
+        "checkins": registrations["checked_in"],
+        "registrations": registrations,
+        "signups": sum(j["signups"] for j in job_rows),
+        "signups_by_source": {s: sum(j["signups_by_source"][s] for j in job_rows) for s in SOURCES},
+        "intents": sum(j["intents"] for j in job_rows),
+        "hires": sum(j["hires"] for j in job_rows),
+        "jobs": job_rows,
+        "employers": _employer_totals(job_rows),
+        "rooms": room_rows,
+    }
+
+
+def _turnout(fair: Fair, now: datetime) -> dict:
+    room_ids = [r.id for r in fair.rooms]
+    watched = db.session.execute(
+        select(func.coalesce(func.sum(RoomStats.watch_seconds), 0.0)).where(
+            RoomStats.room_id.in_(room_ids)
+        )
+    ).scalar()
+    open_seconds = _open_watch_seconds(room_ids, now)
+    watchers = db.session.scalar(
+        select(func.count())
+        .select_from(FairPerson)
+        .where(FairPerson.fair_id == fair.id, FairPerson.watched)
+    )
+    people = union(
+        select(FairPerson.person_key.label("person")).where(FairPerson.fair_id == fair.id),
+        select((literal("s:") + CheckIn.seeker_id).label("person")).where(
+            CheckIn.fair_id == fair.id
+        ),
+    ).subquery()
+    served = db.session.scalar(select(func.count()).select_from(people))
+    stats = db.session.get(FairStats, fair.id)
+    peak, peak_at = (stats.peak_concurrent, stats.peak_at) if stats else (0, None)
+    watch_seconds = round(float(watched) + open_seconds, 1)
+    return {
+        "unique_viewers": watchers,
+        "peak_concurrent": peak,
+        "peak_at": peak_at.isoformat() if peak_at else None,
+        "watch_seconds": watch_seconds,
+        "average_watch_seconds": round(watch_seconds / watchers, 1) if watchers else 0.0,
+        "people_served": served,
+    }
+
+
+def _open_watch_seconds(room_ids: list[str], now: datetime) -> float:
+    """Watching still under way (stays without a leave yet) counts up to now."""
+    rows = db.session.scalars(
+        select(Presence.joined_at).where(Presence.room_id.in_(room_ids), Presence.left_at.is_(None))
+    )
+    return sum(max(0.0, (now - joined).total_seconds()) for joined in rows)
+
+
+def _room_figures(room: Room, now: datetime) -> dict:
+    stats = db.session.get(RoomStats, room.id)
+    unique = stats.unique_viewers if stats else 0
+    watch = (stats.watch_seconds if stats else 0.0) + _open_watch_seconds([room.id], now)
+    return {
+        "room_id": room.id,
+        "title": room.title,
+        "host": room.host.name,
+        "unique_viewers": unique,
+        "peak_concurrent": stats.peak_concurrent if stats else 0,
+        "peak_at": stats.peak_at.isoformat() if stats and stats.peak_at else None,
+        "watch_seconds": round(watch, 1),
+        "average_watch_seconds": round(watch / unique, 1) if unique else 0.0,
+        "timeline": timeline(room.id),
+        "cards": _cards(room.id),
+    }
+
+
+def timeline(room_id: str) -> list[dict]:
+    """Concurrent viewers minute by minute (a quiet minute keeps the last count)."""
+    rows = db.session.execute(
+        select(RoomMinute.minute, RoomMinute.peak, RoomMinute.last)
+        .where(RoomMinute.room_id == room_id)
+        .order_by(RoomMinute.minute)
+    ).all()
+    points: list[dict] = []
+    previous = None
+    for minute, peak, last in rows:
+        if previous is not None:
+            gap = previous[0] + timedelta(minutes=1)
+            while gap < minute:
+                points.append({"minute": gap.isoformat(), "viewers": previous[1]})
+                gap += timedelta(minutes=1)
+        points.append({"minute": minute.isoformat(), "viewers": peak})
+        previous = (minute, last)
+    if previous is not None and previous[1] != points[-1]["viewers"]:
+        # Where the last minute left off (people who left in it are gone afterwards).
+        following = previous[0] + timedelta(minutes=1)
+        points.append({"minute": following.isoformat(), "viewers": previous[1]})
+    return points
+
+
+def _cards(room_id: str) -> list[dict]:
+    cards = db.session.scalars(
+        select(CardPush).where(CardPush.room_id == room_id).order_by(CardPush.pushed_at_ms)
+    ).all()
+    converted = _signups_per_card([c.id for c in cards])
+    return [
+        {
+            "card_id": c.id,
+            "job_id": c.job_id,
+            "title": c.snapshot.get("title"),
+            "pushed_at": c.pushed_at.isoformat(),
+            "viewers_present": c.viewers_present,
+            "peak_viewers": max(c.peak_viewers, c.viewers_present),
+            "signups": converted.get(c.id, 0),
+            "conversion": _ratio(converted.get(c.id, 0), max(c.peak_viewers, c.viewers_present)),
+        }
+        for c in cards
+    ]
+
+
+def _signups_per_card(card_ids: list[str]) -> dict[str, int]:
+    if not card_ids:
+        return {}
+    rows = db.session.execute(
+        select(SignUp.card_id, func.count())
+        .where(SignUp.card_id.in_(card_ids), SignUp.withdrawn_at.is_(None))
+        .group_by(SignUp.card_id)
+    )
+    return dict(rows.all())
+
+
+def _job_figures(fair: Fair, jobs: list[Job]) -> list[dict]:
+    job_ids = [j.id for j in jobs]
+    counts = {
+        row.job_id: row
+        for row in db.session.scalars(
+            select(SignUpCount).where(
+                SignUpCount.fair_id == fair.id, SignUpCount.job_id.in_(job_ids)
+            )
+        )
+    }
+    room_ids = [r.id for r in fair.rooms]
+    pushes: dict[str, list[CardPush]] = defaultdict(list)
+    for card in db.session.scalars(
+        select(CardPush).where(CardPush.room_id.in_(room_ids), CardPush.job_id.in_(job_ids))
+    ):
+        pushes[card.job_id].append(card)
+    converted = _signups_per_card([c.id for cards in pushes.values() for c in cards])
+    rows = []
+    for job in jobs:
+        count = counts.get(job.id)
+        cards = pushes.get(job.id, [])
+        viewers = sum(max(c.peak_viewers, c.viewers_present) for c in cards)
+        while_shown = sum(converted.get(c.id, 0) for c in cards)
+        rows.append(
+            {
+                "job_id": job.id,
+                "title": job.title,
+                "employer_id": job.employer_id,
+                "employer_name": job.employer.name,
+                "category": job.category.value,
+                "headcount": job.headcount,
+                "pushes": len(cards),
+                "viewers_while_shown": viewers,
+                "signups_while_shown": while_shown,
+                "signups": count.count if count else 0,
+                "signups_by_source": {s: getattr(count, s) if count else 0 for s in SOURCES},
+                "conversion": _ratio(while_shown, viewers),
+                "intents": count.intents if count else 0,
+                "hires": count.hires if count else 0,
+            }
+        )
+    return rows
+
+
+def _employer_totals(job_rows: list[dict]) -> list[dict]:
+    totals: dict[str, dict] = {}
+    for row in job_rows:
+        entry = totals.setdefault(
+            row["employer_id"],
+            {
+                "employer_id": row["employer_id"],
+                "name": row["employer_name"],
+                "jobs": 0,
+                "pushes": 0,
+                "signups": 0,
+                "intents": 0,
+                "hires": 0,
+                "headcount": 0,
+            },
+        )
+        entry["jobs"] += 1
+        for name in ("pushes", "signups", "intents", "hires", "headcount"):
+            entry[name] += row[name]
+    return sorted(totals.values(), key=lambda e: e["name"])
+
+
+def _registrations(fair_id: str) -> dict:
+    by_status = dict(
+        db.session.execute(
+            select(Registration.status, func.count())
+            .where(Registration.fair_id == fair_id)
+            .group_by(Registration.status)
+        ).all()
+    )
+    checked_in = db.session.scalar(
+        select(func.count()).select_from(CheckIn).where(CheckIn.fair_id == fair_id)
+    )
+    registered = by_status.get(RegistrationStatus.CONFIRMED, 0)
+    return {
+        "confirmed": registered,
+        "waitlisted": by_status.get(RegistrationStatus.WAITLISTED, 0),
+        "cancelled": by_status.get(RegistrationStatus.CANCELLED, 0),
+        "checked_in": checked_in,
+        "came_rate": _ratio(checked_in, registered),
+    }
