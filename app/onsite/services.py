@@ -173,8 +173,11 @@ def _require_open(fair: Fair) -> None:
 
 
 def _require_venue_open(fair: Fair) -> None:
-    if not fair.has_venue or fair.status not in OPEN_STATUSES:
-        raise Closed("This fair has no check-in open now.")
+    """Check-in and booths work while the fair is published or live, whatever the clock says."""
+    if not fair.has_venue:
+        raise Closed(CLOSED_REASONS["online_only"], {"fair": "online_only"})
+    if fair.status not in OPEN_STATUSES:
+        raise Closed("This fair has no check-in open now.", {"fair": "not_open"})
 
 
 # Places -----------------------------------------------------------------------------------

@@ -398,3 +398,13 @@ def test_the_database_itself_refuses_a_second_check_in(db, venue, make_seeker):
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_no_check_in_once_the_fair_has_ended(db, venue, make_seeker):
+    registration = register(db, venue.fair, make_seeker())[0]
+    venue.fair.move_to(FairStatus.LIVE)
+    venue.fair.move_to(FairStatus.ENDED)
+    db.session.commit()
+    with pytest.raises(services.Closed) as closed:
+        services.check_in(venue.organiser, venue.fair, by_code(registration.ticket_code))
+    assert closed.value.fields == {"fair": "not_open"}
