@@ -222,6 +222,7 @@ def seed_demo() -> dict[str, str]:
             room = Room(fair=fair, title=title, host_id=host.id, stream_key=new_stream_key())
             db.session.add(room)
         room.starts_at, room.ends_at = now + start, now + end
+    _seed_onsite(fair, employers)
     db.session.commit()
 
     rooms = sorted(fair.rooms, key=lambda r: r.starts_at)
@@ -230,6 +231,24 @@ def seed_demo() -> dict[str, str]:
         "The demo fair": url_for("fairs.show", fair_id=fair.id),
         "Live room (viewers)": url_for("live.room", room_id=rooms[0].id),
         "Organiser's editor": url_for("fairs.edit", fair_id=fair.id),
+        "Check-in desk (organiser)": url_for("onsite.checkin", fair_id=fair.id),
+        "Booth sign-ups (hosts)": url_for("onsite.booth", fair_id=fair.id),
+        "QR posters": url_for("onsite.posters", fair_id=fair.id),
         "Host's jobs": url_for("jobs.index"),
         "Sign in": url_for("accounts.login_page"),
     }
+
+
+BOOTHS = {"泉州恒达电子科技有限公司": "A01", "闽南速达物流有限公司": "B02"}
+
+
+def _seed_onsite(fair: Fair, employers: dict[str, Employer]) -> None:
+    """Booth numbers, and a ticket for the demo seeker (both unchanged when run again)."""
+    from app.onsite.services import register_seeker, set_booth
+
+    organiser = find_user("organiser")
+    db.session.flush()
+    for name, number in BOOTHS.items():
+        set_booth(organiser, fair, employers[name].id, number)
+    seeker = find_user("seeker")
+    register_seeker(seeker, fair, seeker.seeker)
