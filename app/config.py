@@ -14,6 +14,7 @@ INSTANCE_DIR = PROJECT_ROOT / "instance"
 ENV_DATABASE_URL = "FAIRCAST_DATABASE_URL"
 ENV_SECRET_KEY = "FAIRCAST_SECRET_KEY"  # noqa: S105 - the variable's name
 ENV_MESSAGE_QUEUE = "FAIRCAST_MESSAGE_QUEUE"
+ENV_MESSAGE_QUEUE_CHANNEL = "FAIRCAST_MESSAGE_QUEUE_CHANNEL"
 ENV_MEDIA_DIR = "FAIRCAST_MEDIA_DIR"
 ENV_FFMPEG = "FAIRCAST_FFMPEG"
 ENV_ASYNC_MODE = "FAIRCAST_ASYNC_MODE"
@@ -56,6 +57,9 @@ class Settings:
     secret_key: str = field(default_factory=_secret_key)
     message_queue: str | None = field(
         default_factory=lambda: os.environ.get(ENV_MESSAGE_QUEUE) or None
+    )
+    message_queue_channel: str = field(
+        default_factory=lambda: os.environ.get(ENV_MESSAGE_QUEUE_CHANNEL, "faircast")
     )
     media_dir: str = field(
         default_factory=lambda: os.environ.get(ENV_MEDIA_DIR, str(INSTANCE_DIR / "media"))

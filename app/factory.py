@@ -46,7 +46,12 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
     if settings.database_url.startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite_engine_options(settings.database_url)
     else:
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+        # Many green threads share a process: keep enough connections for them and the writer.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_pre_ping": True,
+            "pool_size": 20,
+            "max_overflow": 20,
+        }
     app.config.update(config)
 
     db.init_app(app)
@@ -65,6 +70,7 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
         app,
         async_mode=settings.async_mode,
         message_queue=settings.message_queue,
+        channel=settings.message_queue_channel,
         cors_allowed_origins=settings.origins(),
         max_http_buffer_size=MAX_SOCKET_MESSAGE_BYTES,
         ping_interval=25,

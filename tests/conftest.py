@@ -297,3 +297,39 @@ def postgres_url():
     with engine.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     engine.dispose()
+
+
+@pytest.fixture
+def live_room(db, make_fair, make_room, make_job, make_user):
+    """A live fair with a room, its host and two jobs attached."""
+    fair = make_fair(status="live")
+    host = make_user("host")
+    room = make_room(fair=fair, host=host)
+    jobs = [make_job(employer=host.employer, title=f"Job {n}") for n in range(2)]
+    fair.jobs.extend(jobs)
+    db.session.commit()
+    return room, host, jobs
+
+
+@pytest.fixture
+def connect(app):
+    """Open /live test clients: anonymous, with a token, or signed in through the form."""
+    opened = []
+
+    def make(user=None, token=None, auth=None):
+        http = app.test_client()
+        if user is not None:
+            login(http, user.username, PASSWORD)
+        auth = dict(auth or {})
+        if token:
+            auth["token"] = token
+        client = socketio.test_client(
+            app, namespace="/live", flask_test_client=http, auth=auth or None
+        )
+        opened.append(client)
+        return client
+
+    yield make
+    for client in opened:
+        if client.is_connected("/live"):
+            client.disconnect("/live")
