@@ -82,6 +82,10 @@ class SignUp(db.Model):
         server_default=FollowUpStatus.NEW.value,
     )
     followup_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the row last changed (signed up, withdrawn, followed up): what exports sync on.
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, onupdate=utcnow, index=True
+    )
 
     seeker = relationship("Seeker")
     job = relationship("Job")

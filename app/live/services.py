@@ -113,6 +113,7 @@ def push_card(
     )
     db.session.add(card)
     db.session.flush()
+    rollups.record_card_audience(room.id, room.fair_id)
     return card
 
 

@@ -26,6 +26,7 @@ JOB_COLUMNS = (
 )
 SUMMARY_FIELDS = (
     "unique_viewers",
+    "card_viewers",
     "peak_concurrent",
     "peak_at",
     "watch_seconds",

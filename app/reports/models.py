@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import IdColumn, UTCDateTime, new_id, utcnow
@@ -35,6 +35,8 @@ class FairPerson(db.Model):
     person_key: Mapped[str] = mapped_column(String(48), primary_key=True)
     watched: Mapped[bool] = mapped_column(Boolean, default=False)
     signed_up: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Was watching while a job card was on screen (at its push, or joining while pinned).
+    saw_card: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     watch_seconds: Mapped[float] = mapped_column(Float, default=0.0)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
@@ -73,21 +73,65 @@ def record_viewers(
             .where(RoomStats.room_id == room_id)
             .values(unique_viewers=RoomStats.unique_viewers + count)
         )
-    mark_people({(room_fair[r], p) for r, p in pairs}, now, watched=True)
+    showing = _rooms_showing_a_card(set(room_fair))
+    mark_people({(room_fair[r], p) for r, p in pairs if r not in showing}, now, watched=True)
+    mark_people(
+        {(room_fair[r], p) for r, p in pairs if r in showing}, now, watched=True, saw_card=True
+    )
+
+
+def _rooms_showing_a_card(room_ids: set[str]) -> set[str]:
+    from app.live.models import CardPush
+
+    if not room_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(CardPush.room_id)
+            .where(CardPush.room_id.in_(sorted(room_ids)), CardPush.unpinned_at.is_(None))
+            .distinct()
+        )
+    )
+
+
+def record_card_audience(room_id: str, fair_id: str) -> None:
+    """Everyone watching a room when a card goes up saw a card (people joining later are
+    marked as they join, while it stays pinned)."""
+    from app.live.models import Presence
+
+    person = case(
+        (Presence.seeker_id.is_not(None), literal("s:") + Presence.seeker_id),
+        else_=literal("v:") + Presence.visitor_id,
+    )
+    present = select(person).where(Presence.room_id == room_id, Presence.left_at.is_(None))
+    db.session.execute(
+        update(FairPerson)
+        .where(
+            FairPerson.fair_id == fair_id,
+            FairPerson.saw_card.is_(False),
+            FairPerson.person_key.in_(present),
+        )
+        .values(saw_card=True)
+    )
 
 
 def mark_people(
-    people: set[tuple[str, str]], now: datetime, *, watched: bool = False, signed_up: bool = False
+    people: set[tuple[str, str]],
+    now: datetime,
+    *,
+    watched: bool = False,
+    signed_up: bool = False,
+    saw_card: bool = False,
 ) -> None:
-    """Note that these people were reached by the fair (watching, or signing up)."""
-    if not people:
+    """Note that these people were reached by the fair (watching, seeing a card, signing up)."""
+    flags = {"watched": watched, "signed_up": signed_up, "saw_card": saw_card}
+    if not people or not any(flags.values()):
         return
     table = FairPerson.__table__
-    flags = {"watched": watched} if watched else {"signed_up": signed_up}
     stmt = upsert(FairPerson)
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.fair_id, table.c.person_key],
-        set_={name: True for name in flags},
+        set_={name: True for name, on in flags.items() if on},
     )
     db.session.execute(
         stmt,
@@ -95,8 +139,7 @@ def mark_people(
             {
                 "fair_id": f,
                 "person_key": p,
-                "watched": watched,
-                "signed_up": signed_up,
+                **flags,
                 "watch_seconds": 0.0,
                 "first_seen_at": now,
             }
@@ -237,6 +280,7 @@ def merge_visitor(visitor_id: str, seeker_id: str) -> None:
                     person_key=new,
                     watched=row.watched,
                     signed_up=row.signed_up,
+                    saw_card=row.saw_card,
                     watch_seconds=row.watch_seconds,
                     first_seen_at=row.first_seen_at,
                 )
@@ -244,6 +288,7 @@ def merge_visitor(visitor_id: str, seeker_id: str) -> None:
         else:
             existing.watched = existing.watched or row.watched
             existing.signed_up = existing.signed_up or row.signed_up
+            existing.saw_card = existing.saw_card or row.saw_card
             existing.watch_seconds += row.watch_seconds
             existing.first_seen_at = min(existing.first_seen_at, row.first_seen_at)
         db.session.delete(row)

@@ -89,6 +89,7 @@ class FairReport(Output):
     generated_at: datetime
     scope: str = Field(description="all, or employer when a host reads their employer's part")
     unique_viewers: int
+    card_viewers: int = Field(description="viewers who watched while a job card was on screen")
     peak_concurrent: int
     peak_at: datetime | None
     watch_seconds: float

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, literal, select, union
+from sqlalchemy import case, func, literal, select, union
 
 from app.accounts.models import User
 from app.db import utcnow
@@ -74,11 +74,11 @@ def _turnout(fair: Fair, now: datetime) -> dict:
         )
     ).scalar()
     open_seconds = _open_watch_seconds(room_ids, now)
-    watchers = db.session.scalar(
-        select(func.count())
+    watchers, card_viewers = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(case((FairPerson.saw_card, 1), else_=0)), 0))
         .select_from(FairPerson)
         .where(FairPerson.fair_id == fair.id, FairPerson.watched)
-    )
+    ).one()
     people = union(
         select(FairPerson.person_key.label("person")).where(FairPerson.fair_id == fair.id),
         select((literal("s:") + CheckIn.seeker_id).label("person")).where(
@@ -91,6 +91,7 @@ def _turnout(fair: Fair, now: datetime) -> dict:
     watch_seconds = round(float(watched) + open_seconds, 1)
     return {
         "unique_viewers": watchers,
+        "card_viewers": card_viewers,
         "peak_concurrent": peak,
         "peak_at": peak_at.isoformat() if peak_at else None,
         "watch_seconds": watch_seconds,
