@@ -388,7 +388,10 @@ class FairCast:
     def api(self, method: str, path: str, token: str, body: dict | None = None) -> Any:
         url = f"{self.urls[0]}{API}{path}"
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        r = self.http.request(method, url, json=body, headers=headers, timeout=HTTP_TIMEOUT_S)
+        try:
+            r = self.http.request(method, url, json=body, headers=headers, timeout=HTTP_TIMEOUT_S)
+        except requests.Timeout:
+            raise BenchError(f"{method} {API}{path}: no answer within {HTTP_TIMEOUT_S} s") from None
         if not r.ok:
             raise BenchError(f"{method} {API}{path} answered {r.status_code}: {r.text[:500]}")
         return r.json() if r.content else {}
@@ -716,7 +719,7 @@ def run_scenario(rows: list[Row], fn: Callable, t: Target, n: int, opts) -> None
     print(f"[bench] {label} · {t.name} · {n} …", file=sys.stderr, flush=True)
     try:
         rows.append(fn(t, n, opts))
-    except BenchError as exc:
+    except (BenchError, OSError, subprocess.SubprocessError, requests.RequestException) as exc:
         rows.append(Row(label, t.name, ", ".join(t.notes), n, {}, error=str(exc)))
         print(f"[bench] {label} on {t.name} failed: {exc}", file=sys.stderr, flush=True)
 
