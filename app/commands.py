@@ -154,6 +154,22 @@ def user_create(role, username, password, employer, name, mobile) -> None:
         click.echo(f"Created {created.role.value} {created.username} ({created.id}).")
 
 
+@user.command("disable")
+@click.option("--username", required=True)
+def user_disable(username: str) -> None:
+    """Lock an account out: its sessions, tokens and open live connections stop working."""
+    from app.accounts.services import disable_user, find_user
+    from app.extensions import db as database
+
+    with _app_context():
+        found = find_user(username)
+        if found is None:
+            raise click.ClickException(f"No user named {username}.")
+        disable_user(found)
+        database.session.commit()
+        click.echo(f"Disabled {username}; their connections close within seconds.")
+
+
 @cli.group()
 def token() -> None:
     """API tokens."""

@@ -159,6 +159,12 @@ def end_sessions(user: User) -> None:
     user.session_version += 1
 
 
+def disable_user(user: User) -> None:
+    """Lock an account out: no sign-in, no token, and its open sessions end."""
+    user.active = False
+    end_sessions(user)
+
+
 def find_seeker(mobile: str) -> Seeker | None:
     """The person with this mobile number, if they are known."""
     normal = normalize_mobile(mobile)
