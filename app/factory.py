@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts import views as accounts_views
     from app.api import handlers as _api_handlers  # noqa: F401 - registers the API's hooks
+    from app.api import export as _api_export  # noqa: F401 - registers the endpoints
     from app.api import live as _api_live  # noqa: F401 - registers the endpoints
     from app.api import onsite as _api_onsite  # noqa: F401 - registers the endpoints
     from app.api import reports as _api_reports  # noqa: F401 - registers the endpoints
@@ -97,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.jobs import views as jobs_views
     from app.live import views as live_views
     from app.onsite import views as onsite_views
+    from app.reports import views as reports_views
     from app.vendor import bp as vendor_bp
 
     blueprints = (
@@ -105,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
         jobs_views.bp,
         live_views.bp,
         onsite_views.bp,
+        reports_views.bp,
         i18n_bp,
         vendor_bp,
         api_bp,

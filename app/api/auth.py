@@ -54,3 +54,16 @@ def require_actor(*, write: bool = False) -> User:
     if write and g.scope != TokenScope.FULL:
         raise Forbidden("This token may only read exports.")
     return user
+
+
+def require_personal_data() -> User:
+    """The calling user, unless their token's scope leaves out people's contact details."""
+    user = require_actor()
+    if g.scope == TokenScope.EXPORT:
+        raise Forbidden("This token may not read personal data.")
+    return user
+
+
+def scope() -> TokenScope | None:
+    """What the caller's credentials allow (None when anonymous)."""
+    return g.get("scope")

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, request
 
-from app.api.auth import require_actor
+from app.api.auth import require_actor, require_personal_data
 from app.api.registry import endpoint
 from app.api.views import body, committed, reply, reply_many
 from app.errors import NotFound
 from app.extensions import db
 from app.fairs import services as fairs
-from app.jobs.models import Job
+from app.jobs.models import Category, Job
 from app.reports import followup
+from app.reports.dashboard import market_dashboard, resolve_filter
 from app.reports.exports import report_csv, report_xlsx
-from app.reports.schemas import CandidateOut, FairReport, FollowUpIn, FollowUpNoteOut
+from app.reports.schemas import (
+    CandidateOut,
+    Dashboard,
+    DashboardIn,
+    FairReport,
+    FollowUpIn,
+    FollowUpNoteOut,
+)
 from app.reports.services import fair_report
+from app.schemas import parse
 from app.validators import mask_mobile
 
 PRIVATE = {"Cache-Control": "private, no-store", "Vary": "Cookie, Authorization"}
@@ -107,7 +116,7 @@ def candidate_out(signup, masked: bool = False) -> CandidateOut:
     errors=(401, 403, 404),
 )
 def get_candidates(fair_id: str, job_id: str):
-    user = require_actor()
+    user = require_personal_data()
     fair = fairs.get_fair(user, fair_id)
     job = db.session.get(Job, job_id)
     if job is None:
@@ -132,4 +141,33 @@ def patch_signup(signup_id: str):
     followup.record_followup(user, signup, data.status, data.note)
     committed(signup)
     response, status = reply(candidate_out(signup))
+    return private(response), status
+
+
+DASHBOARD_QUERY = {
+    "from": {"type": "string", "format": "date", "description": "first day (default: 30 days ago)"},
+    "to": {
+        "type": "string",
+        "format": "date",
+        "description": "last day, inclusive (default: today)",
+    },
+    "category": {"type": "string", "enum": [c.value for c in Category]},
+}
+
+
+@endpoint(
+    "/dashboard",
+    "GET",
+    "Supply (positions, openings, pay) against demand (sign-ups, intents) across fairs, by day "
+    "(organisers)",
+    "reports",
+    returns=Dashboard,
+    query=DASHBOARD_QUERY,
+    errors=(401, 403, 422),
+)
+def get_dashboard():
+    user = fairs.require_organiser(require_actor())
+    asked = {name: request.args[name] for name in DASHBOARD_QUERY if name in request.args}
+    figures = market_dashboard(user, resolve_filter(parse(DashboardIn, asked)))
+    response, status = reply(Dashboard.model_validate(figures))
     return private(response), status

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
+from app.fairs.schemas import FairOut
+from app.jobs.models import Category, PayUnit
+from app.jobs.schemas import JobOut
 from app.live.models import FollowUpStatus, SignUpSource
 from app.schemas import Input, Output, Text
 
@@ -128,3 +131,164 @@ class CandidateOut(Output):
 class FollowUpIn(Input):
     status: FollowUpStatus
     note: Text(1000) = ""
+
+
+MAX_DASHBOARD_DAYS = 366
+
+
+class DashboardIn(Input):
+    """The dashboard's filter: days from–to (inclusive, in the market's time zone), a trade."""
+
+    start: date | None = Field(None, alias="from")
+    end: date | None = Field(None, alias="to")
+    category: Category | None = None
+
+    @model_validator(mode="after")
+    def _span(self) -> DashboardIn:
+        if self.start and self.end:
+            if self.end < self.start:
+                raise ValueError("to must not be before from")
+            if (self.end - self.start).days >= MAX_DASHBOARD_DAYS:
+                raise ValueError(f"at most {MAX_DASHBOARD_DAYS} days at once")
+        return self
+
+
+class DashboardTotals(Output):
+    fairs: int
+    positions: int
+    headcount: int
+    signups: int
+    intents: int
+    hires: int
+    signups_per_opening: float
+
+
+class DashboardDay(Output):
+    day: date
+    positions: int = Field(description="jobs on offer at fairs held that day")
+    headcount: int = Field(description="openings of those jobs")
+    signups: int = Field(description="active sign-ups made that day")
+    intents: int = Field(description="intents reached that day (first follow-up note saying so)")
+
+
+class DashboardCategory(Output):
+    category: Category
+    positions: int
+    headcount: int
+    signups: int
+    intents: int
+    hires: int
+
+
+class PayRange(Output):
+    unit: PayUnit
+    jobs: int
+    lowest: float
+    highest: float
+    average_min: float
+    average_max: float
+
+
+class Dashboard(Output):
+    start: date
+    end: date
+    category: Category | None
+    timezone: str
+    totals: DashboardTotals
+    days: list[DashboardDay]
+    categories: list[DashboardCategory]
+    pay: list[PayRange]
+
+
+# The export API (for a provincial data centre) -----------------------------------------------
+
+PAGE_FIELDS = {
+    "next_cursor": "pass as cursor for the next page; null on the last page",
+    "next_since": "on the last page: pass as since next time to get only what changed after",
+}
+
+
+class ExportFair(FairOut):
+    updated_at: datetime
+
+
+class ExportJob(JobOut):
+    employer_credit_code: str | None
+    created_at: datetime
+
+
+class ExportSignUp(Output):
+    id: str
+    fair_id: str
+    job_id: str
+    employer_id: str
+    person_id: str = Field(description="the same person across fairs and sign-ups")
+    name: str
+    mobile: str
+    source: SignUpSource
+    signed_up_at: datetime
+    withdrawn_at: datetime | None
+    status: FollowUpStatus
+    followup_at: datetime | None
+    updated_at: datetime
+
+
+class ExportJobStatistics(Output):
+    job_id: str
+    title: str
+    employer_id: str
+    category: str
+    headcount: int
+    pushes: int
+    viewers_while_shown: int
+    signups: int
+    signups_by_source: BySource
+    intents: int
+    hires: int
+
+
+class ExportStatistics(Output):
+    fair_id: str
+    title: str
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+    as_of: datetime
+    unique_viewers: int
+    card_viewers: int
+    peak_concurrent: int
+    peak_at: datetime | None
+    watch_seconds: float
+    average_watch_seconds: float
+    people_served: int
+    checkins: int
+    registrations: RegistrationFigures
+    signups: int
+    signups_by_source: BySource
+    intents: int
+    hires: int
+    jobs: list[ExportJobStatistics]
+
+
+class ExportFairPage(Output):
+    items: list[ExportFair]
+    next_cursor: str | None = Field(description=PAGE_FIELDS["next_cursor"])
+    next_since: datetime | None = Field(description=PAGE_FIELDS["next_since"])
+
+
+class ExportJobPage(Output):
+    items: list[ExportJob]
+    next_cursor: str | None = Field(description=PAGE_FIELDS["next_cursor"])
+    next_since: datetime | None = Field(description=PAGE_FIELDS["next_since"])
+
+
+class ExportSignUpPage(Output):
+    items: list[ExportSignUp]
+    next_cursor: str | None = Field(description=PAGE_FIELDS["next_cursor"])
+    next_since: datetime | None = Field(description=PAGE_FIELDS["next_since"])
+
+
+class ExportStatisticsPage(Output):
+    items: list[ExportStatistics]
+    next_cursor: str | None = Field(description=PAGE_FIELDS["next_cursor"])
+    next_since: datetime | None = Field(description=PAGE_FIELDS["next_since"])

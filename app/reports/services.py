@@ -11,7 +11,8 @@ from app.accounts.models import User
 from app.db import utcnow
 from app.errors import Forbidden
 from app.extensions import db
-from app.fairs.models import Fair, Room
+from app.fairs.models import Fair, Room, fair_jobs
+from app.fairs.services import visible_fairs
 from app.jobs.models import Job
 from app.live.models import CardPush, Presence, SignUp, SignUpCount, SignUpSource
 from app.onsite.models import CheckIn, Registration, RegistrationStatus
@@ -33,6 +34,22 @@ def report_scope(actor: User | None, fair: Fair) -> str | None:
     raise Forbidden("Only organisers, and the hosts of employers at this fair, read its report.")
 
 
+def reportable_fairs(actor: User | None) -> list[Fair]:
+    """Fairs whose report actor may open, newest first: all (organisers), or those where a
+    host's employer offers jobs."""
+    if actor is None or not (actor.is_organiser or actor.is_host):
+        raise Forbidden("Only organisers and hosts read reports.")
+    query = visible_fairs(actor).order_by(None).order_by(Fair.starts_at.desc(), Fair.id)
+    if not actor.is_organiser:
+        offered = (
+            select(fair_jobs.c.fair_id)
+            .join(Job, Job.id == fair_jobs.c.job_id)
+            .where(Job.employer_id == actor.employer_id)
+        )
+        query = query.where(Fair.id.in_(offered))
+    return list(db.session.scalars(query))
+
+
 def _ratio(part: float, whole: float) -> float:
     return round(part / whole, 4) if whole else 0.0
 
@@ -43,17 +60,25 @@ def fair_report(actor: User | None, fair: Fair) -> dict:
     now = utcnow()
     rooms = [r for r in fair.rooms if employer_scope is None or r.host_id == actor.id]
     jobs = [j for j in fair.jobs if employer_scope is None or j.employer_id == employer_scope]
-    room_rows = [_room_figures(room, now) for room in rooms]
-    job_rows = _job_figures(fair, jobs)
-    totals = _turnout(fair, now)
-    registrations = _registrations(fair.id)
+    figures = fair_figures(fair, jobs, now)
     return {
         "fair_id": fair.id,
         "title": fair.title,
         "timezone": fair.timezone,
         "generated_at": now.isoformat(),
         "scope": "all" if employer_scope is None else "employer",
-        **totals,
+        **figures,
+        "employers": _employer_totals(figures["jobs"]),
+        "rooms": [_room_figures(room, now) for room in rooms],
+    }
+
+
+def fair_figures(fair: Fair, jobs: list[Job], now: datetime) -> dict:
+    """The fair's turnout with these jobs' sign-ups, intents and hires (callers authorise)."""
+    job_rows = _job_figures(fair, jobs)
+    registrations = _registrations(fair.id)
+    return {
+        **_turnout(fair, now),
         "checkins": registrations["checked_in"],
         "registrations": registrations,
         "signups": sum(j["signups"] for j in job_rows),
@@ -61,8 +86,6 @@ def fair_report(actor: User | None, fair: Fair) -> dict:
         "intents": sum(j["intents"] for j in job_rows),
         "hires": sum(j["hires"] for j in job_rows),
         "jobs": job_rows,
-        "employers": _employer_totals(job_rows),
-        "rooms": room_rows,
     }
 
 

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
 
-from app.accounts.schemas import Identity
-from app.accounts.services import identify_seeker
 from app.live import services as live
-from app.live import signups as signup_log
 from app.live.models import FollowUpStatus, SignUp, SignUpSource
 from app.live.signups import SignUpRequest, WithdrawRequest, record_signups, record_withdrawals
 from app.onsite.models import (
@@ -24,58 +20,7 @@ from app.onsite.models import (
 )
 from app.reports import followup
 from app.reports.services import fair_report
-
-T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
-
-
-class Clock:
-    """The time the live services see, moved by the test."""
-
-    def __init__(self, monkeypatch):
-        self.now = T0
-        for module in (live, signup_log):
-            monkeypatch.setattr(module, "utcnow", lambda: self.now)
-
-    def at(self, minutes: float) -> None:
-        self.now = T0 + timedelta(minutes=minutes)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
-
-
-@pytest.fixture
-def scene(db, make_fair, make_room, make_job, make_user):
-    fair = make_fair(starts_at=T0 - timedelta(hours=1), ends_at=T0 + timedelta(hours=8))
-    host1, host2 = make_user("host", employer="恒达电子"), make_user("host", employer="速达物流")
-    room1 = make_room(
-        fair=fair, host=host1, title="Room 1", starts_at=T0, ends_at=T0 + timedelta(hours=2)
-    )
-    room2 = make_room(
-        fair=fair, host=host2, title="Room 2", starts_at=T0, ends_at=T0 + timedelta(hours=2)
-    )
-    job1 = make_job(employer=host1.employer, title="Assembly")
-    job2 = make_job(employer=host2.employer, title="Sorting")
-    fair.jobs.extend([job1, job2])
-    db.session.commit()
-    return fair, (room1, room2), (job1, job2), (host1, host2)
-
-
-def join(db, room, visitor, sid, seeker=None):
-    live.record_joins([live.Join(room.id, room.fair_id, visitor, seeker, None, sid, "p1")])
-    db.session.commit()
-
-
-def leave(db, room, sid):
-    live.record_leaves([live.Leave(room.id, sid)])
-    db.session.commit()
-
-
-def person(db, name, mobile):
-    seeker = identify_seeker(Identity(name=name, mobile=mobile))
-    db.session.commit()
-    return seeker
+from tests.reports.conftest import T0, host_connection, join, leave, person
 
 
 def test_turnout_sign_ups_and_conversion(db, clock, scene, make_user):
@@ -89,7 +34,7 @@ def test_turnout_sign_ups_and_conversion(db, clock, scene, make_user):
     join(db, room1, "browser-b", "sb1", bob.id)  # Bob on room 1
     clock.at(5)
     join(db, room2, "browser-b", "sb2", bob.id)  # Bob also on room 2 (overlapping rooms)
-    card = live.push_card(_conn(host1), room1, job1.id)
+    card = live.push_card(host_connection(host1), room1, job1.id)
     db.session.commit()
     clock.at(6)
     assert record_signups([SignUpRequest(fair.id, bob.id, job1.id, SignUpSource.LIVE, room1.id)])[
@@ -153,6 +98,8 @@ def test_turnout_sign_ups_and_conversion(db, clock, scene, make_user):
     # Peaks: room 1 had 2 at once; the fair never more than 2 people (Bob in both rooms is one).
     assert rooms[room1.id]["peak_concurrent"] == 2 and rooms[room2.id]["peak_concurrent"] == 1
     assert report["peak_concurrent"] == 2 and report["peak_at"] == T0.isoformat()
+    # The card went up at minute 5 with A (later Alice) and Bob watching room 1.
+    assert report["card_viewers"] == 2
     # Alice, Bob, Cat (signed up on the page, withdrew later) and Dan (walk-in): four people.
     assert report["people_served"] == 4
     assert report["checkins"] == 2
@@ -170,14 +117,6 @@ def test_turnout_sign_ups_and_conversion(db, clock, scene, make_user):
     assert (
         len(timeline) == 32
     )  # minutes 0 to 30 (quiet ones carried forward), then after the last leave
-
-
-def _conn(host):
-    from app.live.connections import Connection
-
-    return Connection(
-        sid="host", visitor_id="host", user_id=host.id, role="host", user_name=host.name
-    )
 
 
 def test_intents_from_follow_up(db, scene, make_user):
@@ -286,3 +225,29 @@ def test_api_exports_and_access(client, api, db, scene, make_user, token_for):
         and moved.get_json()["notes"][0]["text"] == "OK"
     )
     assert api.get(f"/fairs/{fair.id}/report", token=organiser).get_json()["intents"] == 1
+
+
+def test_viewers_while_a_card_was_shown(db, clock, scene, make_user):
+    fair, (room1, room2), (job1, _job2), (host1, _host2) = scene
+    eve = person(db, "Eve", "13900000005")
+    clock.at(0)
+    join(db, room1, "browser-a", "sa")  # watching before the card: sees it go up
+    join(db, room2, "browser-b", "sb")  # another room, never a card there
+    clock.at(2)
+    live.push_card(host_connection(host1), room1, job1.id)
+    db.session.commit()
+    clock.at(3)
+    join(db, room1, "browser-c", "sc")  # joins while the card is pinned
+    clock.at(4)
+    leave(db, room1, "sa")
+    live.unpin_card(host_connection(host1), room1, live.pinned_card(room1.id).id)
+    db.session.commit()
+    clock.at(5)
+    join(db, room1, "browser-d", "sd")  # after the card came down
+    join(db, room1, "browser-e", "se", eve.id)
+    clock.at(6)
+    live.link_visitor("browser-c", eve.id)  # C was Eve all along: one person, who saw the card
+    db.session.commit()
+    report = fair_report(make_user("organiser"), fair)
+    assert report["unique_viewers"] == 4  # A, B, D, Eve
+    assert report["card_viewers"] == 2  # A and Eve
