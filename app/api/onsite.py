@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, request, url_for
+from sqlalchemy import select
 
 from app.accounts.models import Seeker, User
 from app.accounts.schemas import Identity
@@ -50,8 +51,43 @@ def _write_actor() -> User | None:
 
 
 def registration_out(registration: Registration, created: bool = False) -> RegistrationOut:
-    fair, seeker = registration.fair, registration.seeker
     checkin = onsite.checked_in(registration.fair_id, registration.seeker_id)
+    return _registration_out(
+        registration,
+        checkin.checked_in_at if checkin else None,
+        onsite.waitlist_position(registration),
+        created,
+    )
+
+
+def registrations_out(registrations: list[Registration]) -> list[RegistrationOut]:
+    """Many registrations, their check-ins and waiting-list places read in a few queries."""
+    ids = [r.id for r in registrations]
+    came = dict(
+        db.session.execute(
+            select(CheckIn.registration_id, CheckIn.checked_in_at).where(
+                CheckIn.registration_id.in_(ids)
+            )
+        ).all()
+    )
+    positions: dict[str, int] = {}
+    for fair_id in {r.fair_id for r in registrations if r.status == RegistrationStatus.WAITLISTED}:
+        queue = db.session.scalars(
+            select(Registration.id)
+            .where(
+                Registration.fair_id == fair_id,
+                Registration.status == RegistrationStatus.WAITLISTED,
+            )
+            .order_by(Registration.queued_at, Registration.id)
+        )
+        positions.update({registration_id: n for n, registration_id in enumerate(queue, 1)})
+    return [_registration_out(r, came.get(r.id), positions.get(r.id)) for r in registrations]
+
+
+def _registration_out(
+    registration: Registration, checked_in_at, position: int | None, created: bool = False
+) -> RegistrationOut:
+    fair, seeker = registration.fair, registration.seeker
 
     def local(moment):
         return fair.local(moment) if moment is not None else None
@@ -67,8 +103,8 @@ def registration_out(registration: Registration, created: bool = False) -> Regis
         registered_at=fair.local(registration.queued_at),
         confirmed_at=local(registration.confirmed_at),
         cancelled_at=local(registration.cancelled_at),
-        checked_in_at=local(checkin.checked_in_at if checkin else None),
-        waitlist_position=onsite.waitlist_position(registration),
+        checked_in_at=local(checked_in_at),
+        waitlist_position=position,
         ticket_url=absolute_url(url_for("onsite.ticket", registration_id=registration.id)),
         created=created,
     )
@@ -170,7 +206,7 @@ def get_registrations(fair_id: str):
     user = _require_someone()
     fair = fairs.get_fair(user, fair_id)
     found = onsite.list_registrations(user, fair, held_tickets(), status)
-    return reply_many([registration_out(r) for r in page(found)])
+    return reply_many(registrations_out(page(found)))
 
 
 @endpoint(
@@ -187,7 +223,7 @@ def get_registrations(fair_id: str):
 def get_my_registrations():
     user = _require_someone()
     found = onsite.my_registrations(user, held_tickets())
-    return reply_many([registration_out(r) for r in page(found)])
+    return reply_many(registrations_out(page(found)))
 
 
 @endpoint(
@@ -234,7 +270,7 @@ def post_confirm_waiting(fair_id: str):
     user = require_actor(write=True)
     fair = fairs.get_fair(user, fair_id)
     promoted = committed(onsite.confirm_waiting(user, fair))
-    return reply_many([registration_out(r) for r in promoted])
+    return reply_many(registrations_out(promoted))
 
 
 @endpoint(
@@ -311,7 +347,9 @@ def post_onsite_signup(fair_id: str):
     fair = fairs.get_fair(user, fair_id)
     signup, registration = onsite.prepare_onsite_signup(user, fair, data)
     person = _masked(registration.seeker)
-    # Recorded by the group-commit writer like every other sign-up, with the source "onsite".
+    # The request's own change (a token's last use) is kept; the sign-up itself goes through
+    # the group-commit writer like every other sign-up, with the source "onsite".
+    db.session.commit()
     result = live_runtime().sign_up(signup)
     return reply(
         OnsiteSignUpOut(

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from app.accounts.models import TokenScope
+from app.accounts.models import ApiToken, TokenScope
 from app.accounts.services import create_token
 from app.live.models import SignUp
 from app.onsite.models import CheckIn, Registration
@@ -66,6 +66,8 @@ def test_the_waiting_list_through_the_api(api, db, venue, make_user, token_for, 
     bodies = [api.post(registrations_path(venue), {}, token=t).get_json() for t in seeker_tokens]
     assert [b["status"] for b in bodies] == ["confirmed", "confirmed", "waitlisted"]
     assert bodies[2]["waitlist_position"] == 1
+    listed = api.get(registrations_path(venue), token=tokens["organiser"]).get_json()
+    assert [r["waitlist_position"] for r in listed] == [None, None, 1]
     attendance = api.get(f"/fairs/{venue.fair.id}/attendance").get_json()
     assert attendance == {
         "fair_id": venue.fair.id,
@@ -207,6 +209,8 @@ def test_check_in_answers(api, db, venue, make_fair, make_user, token_for, token
     assert api.get(f"/registrations/{ticket['id']}", token=tokens["organiser"]).get_json()[
         "checked_in_at"
     ]
+    listed = api.get(registrations_path(venue), token=tokens["organiser"]).get_json()
+    assert [bool(r["checked_in_at"]) for r in listed] == [True]
 
     other_fair = make_fair(title="另一场", organiser=venue.organiser)
     elsewhere = api.post(
@@ -374,3 +378,32 @@ def test_signed_in_browsers_need_csrf(client, venue, make_user):
     assert_error(client.post(path, json={}), 400, "csrf")
     ok = client.post(path, json={}, headers={"X-CSRFToken": csrf_token(client)})
     assert ok.status_code == 201
+
+
+def test_a_fresh_token_can_take_a_booth_sign_up_first_thing(api, db, venue, make_user, token_for):
+    """The token's first use stamps it; that write is committed before the sign-up's own."""
+    from app.accounts.models import Role
+    from app.accounts.schemas import NewUser
+    from app.accounts.services import create_user
+    from app.onsite import services
+    from app.onsite.schemas import PersonRef
+
+    seeker = make_user("seeker")
+    registration, _ = services.register_seeker(seeker, venue.fair, seeker.seeker)
+    services.check_in(venue.organiser, venue.fair, PersonRef(ticket_code=registration.ticket_code))
+    booth_host = create_user(
+        NewUser(role=Role.HOST, username="booth2", password="x" * 12, employer="恒达电子")
+    )
+    db.session.commit()
+    fresh = create_token(booth_host)
+    db.session.commit()
+    response = api.post(
+        f"/fairs/{venue.fair.id}/onsite-signups",
+        {"mobile": seeker.seeker.mobile, "job_id": venue.job.id},
+        token=fresh,
+    )
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["created"] is True
+    db.session.expire_all()
+    token = db.session.scalar(select(ApiToken).where(ApiToken.user_id == booth_host.id))
+    assert token.last_used_at is not None
