@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import shutil
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +32,13 @@ log = logging.getLogger(__name__)
 
 EXTENSION_KEY = "faircast_streams"
 UPLOADS_FOLDER = "uploads"
+# Broadcasts stop when free space under the media folder falls below the smaller of these.
+MIN_FREE_BYTES = 64 * 1024 * 1024
+MIN_FREE_SHARE = 0.05
+DISK_FULL_MESSAGE = (
+    "The disk that holds the video is full; the broadcast was stopped. "
+    "Free space, then go live again."
+)
 ACTIVE_RUN_STATUSES = (streaming.WAITING, streaming.LIVE, streaming.RECONNECTING)
 ROOM_STATUS_FOR = {
     streaming.WAITING: RoomStatus.WAITING,
@@ -61,6 +69,8 @@ class StreamRuntime:
         # from inside a request that holds the database's write lock.
         self._statuses: queue.Queue = queue.Queue()
         self._worker: threading.Thread | None = None
+        # Rooms this process stopped because of a fault: their "ended" is reported as an error.
+        self._forced_errors: dict[str, str] = {}
 
     @property
     def settings(self):
@@ -122,6 +132,9 @@ class StreamRuntime:
         """Record a run's new status, move the room, and tell its viewers."""
         from app.live.runtime import live_runtime
 
+        forced = self._forced_errors.pop(room_id, None) if status == streaming.ENDED else None
+        if forced is not None:
+            status, info = streaming.ERROR, {**info, "error": forced, "reason": "error"}
         try:
             with self.app.app_context():
                 run = self._record(room_id, status, info)
@@ -189,6 +202,8 @@ class StreamRuntime:
             raise Conflict("The fair is over.")
         if room.status in OPEN_ROOM_STATUSES:
             raise Conflict("The room is already on air; end it first.")
+        if self.disk_full():
+            raise Conflict(DISK_FULL_MESSAGE)
         if source == StreamSource.SRT:
             self._start(room, streaming.SrtSource(room.stream_key))
         elif source == StreamSource.FILE:
@@ -275,6 +290,27 @@ class StreamRuntime:
                 db.session.rollback()
                 continue
             db.session.commit()
+
+    def check_disk(self) -> None:
+        """Stop this process's broadcasts with a clear error when the media disk is full.
+
+        ffmpeg keeps running when it cannot write, so without this the room would only say
+        "reconnecting" until its limits ran out.
+        """
+        if self._supervisor is None:
+            return
+        active = [room_id for room_id, state in self._supervisor.rooms().items() if state.active]
+        if not active or not self.disk_full():
+            return
+        for room_id in active:
+            log.error("stopping room %s: the media disk is full", room_id)
+            self._forced_errors[room_id] = DISK_FULL_MESSAGE
+            self._supervisor.stop(room_id)
+
+    def disk_full(self) -> bool:
+        """Less free space under the media folder than a broadcast needs to go on."""
+        usage = shutil.disk_usage(self.media_dir)
+        return usage.free < min(MIN_FREE_BYTES, usage.total * MIN_FREE_SHARE)
 
     def stop_ended_elsewhere(self) -> None:
         """Stop local ffmpegs of rooms that were ended through another process."""

@@ -168,6 +168,7 @@ class LiveRuntime:
                     streams = stream_runtime(self.app)
                     streams.start_due_premieres()
                     streams.stop_ended_elsewhere()
+                    streams.check_disk()
             except Exception:
                 log.exception("live maintenance failed")
 
