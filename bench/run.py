@@ -58,6 +58,7 @@ TARGET_KB_PER_VIEWER = 50
 START_TIMEOUT_S = 90
 CLI_TIMEOUT_S = 120
 HTTP_TIMEOUT_S = 30
+RECOVERY_TIMEOUT_S = 300
 
 # Loaded by the exactly-once check to find the sign-up table; see signup_table_name().
 SIGNUP_MODEL_PROBE = """
@@ -209,6 +210,21 @@ class Target:
     notes: list[str] = field(default_factory=list)
     new_room: Callable[[str], tuple[str, str]] = lambda title: ("", "")
     new_jobs: Callable[[int], list[str]] = lambda count: []
+    health_path: str = "/"
+
+
+def wait_until_responsive(t: Target, timeout: float = RECOVERY_TIMEOUT_S) -> float | None:
+    """Seconds until every process of t answers an HTTP request within a second again (after
+    thousands of viewers have just left), or None if one does not within timeout."""
+    start = time.monotonic()
+    pending = list(t.urls)
+    while pending and time.monotonic() - start < timeout:
+        with contextlib.suppress(requests.RequestException):
+            if requests.get(pending[0] + t.health_path, timeout=1).status_code < 500:
+                pending.pop(0)
+                continue
+        time.sleep(0.5)
+    return None if pending else round(time.monotonic() - start, 1)
 
 
 @contextlib.contextmanager
@@ -362,6 +378,7 @@ class FairCast:
             notes=notes,
             new_room=self.new_room,
             new_jobs=self.new_jobs,
+            health_path=f"{API}/openapi.json",
         )
 
     def stop(self) -> None:
@@ -633,6 +650,7 @@ class Row:
     n: int
     data: dict[str, Any]
     error: str = ""
+    recovery_s: float | None = 0.0  # until HTTP answered again after the viewers left
 
 
 def scenario_memory(t: Target, n: int, opts: argparse.Namespace) -> Row:
@@ -722,6 +740,8 @@ def run_scenario(rows: list[Row], fn: Callable, t: Target, n: int, opts) -> None
     except (BenchError, OSError, subprocess.SubprocessError, requests.RequestException) as exc:
         rows.append(Row(label, t.name, ", ".join(t.notes), n, {}, error=str(exc)))
         print(f"[bench] {label} on {t.name} failed: {exc}", file=sys.stderr, flush=True)
+    # The viewers have just left: the next scenario starts when the server answers again.
+    rows[-1].recovery_s = wait_until_responsive(t)
 
 
 def run_on(rows: list[Row], t: Target, opts: argparse.Namespace, scenarios: list[str]) -> None:
@@ -869,6 +889,20 @@ def render(info: dict[str, str], rows: list[Row], opts: argparse.Namespace, argv
             )
         out.append("")
 
+    slow = [r for r in rows if r.recovery_s is None or r.recovery_s > 2]
+    if slow:
+        out += [
+            "## Recovery (after a run's viewers left, until every process answered HTTP within "
+            "1 s again)",
+            "",
+            "| scenario | server | viewers | seconds |",
+            "|---|---|---:|---:|",
+        ]
+        for r in slow:
+            took = f"> {RECOVERY_TIMEOUT_S}" if r.recovery_s is None else fmt(r.recovery_s)
+            out.append(f"| {r.scenario} | {r.target} | {r.n:,} | {took} |")
+        out.append("")
+
     out += [
         "Delays are measured by one Node.js process holding every viewer; it reads the sockets",
         "one after another, so a broadcast's last delivery includes its time to read all the",
@@ -932,6 +966,8 @@ def failures(rows: list[Row]) -> list[str]:
     problems = []
     for r in rows:
         label = f"{r.scenario} on {r.target} ({r.n})"
+        if r.recovery_s is None:
+            problems.append(f"{label}: no HTTP answer within {RECOVERY_TIMEOUT_S} s afterwards")
         if r.error:
             problems.append(f"{label}: {_short(r.error)}")
             continue
