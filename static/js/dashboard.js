@@ -49,41 +49,34 @@ function categories() {
   drawn += 1;
 }
 
-// Each pay unit on its own axis would mislead (¥25 an hour and ¥5,000 a month), so the bars
-// show each unit's range as a share of its own highest pay, with the amounts in the tooltip.
-function pay() {
-  const rows = dashboard.pay;
-  const share = (value, row) => Math.round((value / row.highest) * 100);
-  new Chart(document.getElementById("pay-chart"), {
+// One small chart per pay unit, each on its own axis: ¥25 an hour and ¥5,000 a month cannot
+// share one. The grey bar spans the lowest to the highest pay, the red one the average range.
+function pay(canvas) {
+  const row = dashboard.pay.find((r) => r.unit === canvas.dataset.unit);
+  const unit = t.units[row.unit] || row.unit;
+  new Chart(canvas, {
     type: "bar",
     data: {
-      labels: rows.map((r) => `¥ / ${t.units[r.unit] || r.unit}`),
+      labels: [`¥ / ${unit}`],
       datasets: [
-        {
-          label: t.pay_range,
-          data: rows.map((r) => [share(r.lowest, r), 100]),
-          backgroundColor: "rgba(148, 163, 184, 0.6)",
-        },
-        {
-          label: t.average_range,
-          data: rows.map((r) => [share(r.average_min, r), share(r.average_max, r)]),
-          backgroundColor: COLOURS.demand,
-        },
+        { label: t.pay_range, data: [[row.lowest, row.highest]], backgroundColor: "rgba(148, 163, 184, 0.6)", barPercentage: 1 },
+        { label: t.average_range, data: [[row.average_min, row.average_max]], backgroundColor: COLOURS.demand, barPercentage: 0.5 },
       ],
     },
     options: {
       ...options,
       indexAxis: "y",
-      scales: { x: { min: 0, max: 100, ticks: { callback: (v) => `${v}%` } }, y: { grid: { display: false } } },
+      scales: {
+        x: { stacked: false, ticks: { maxTicksLimit: 6, callback: (v) => `¥${number(v)}` } },
+        y: { stacked: true, grid: { display: false } },
+      },
       plugins: {
-        ...options.plugins,
+        legend: { display: false },
         tooltip: {
           callbacks: {
             label: (item) => {
-              const row = rows[item.dataIndex];
-              return item.datasetIndex === 0
-                ? `${t.pay_range}: ¥${number(row.lowest)}–${number(row.highest)}`
-                : `${t.average_range}: ¥${number(row.average_min)}–${number(row.average_max)}`;
+              const [low, high] = item.raw;
+              return `${item.dataset.label}: ¥${number(low)}–${number(high)} (${row.jobs})`;
             },
           },
         },
@@ -95,5 +88,5 @@ function pay() {
 
 days();
 categories();
-pay();
+document.querySelectorAll("canvas.pay-chart").forEach(pay);
 document.body.dataset.chartsReady = String(drawn);
