@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, StringConstraints
 
 from app.errors import ValidationError
 
@@ -22,6 +23,19 @@ def Text(max_length: int, min_length: int = 0) -> Any:  # noqa: N802 - reads as 
 
 Name = Text(50, 1)
 Id = Text(32, 1)
+
+# Times FairCast schedules; outside them a time could not even be converted to UTC for storage.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+def plausible_time(value: datetime) -> datetime:
+    """value, when its year is one FairCast schedules fairs in; else a ValueError."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(f"must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return value
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(plausible_time)]
 
 
 class Input(BaseModel):

@@ -20,7 +20,7 @@ from app.fairs.schemas import FairIn, FairJobIn, FairOut, FairPatch, RoomFields,
 from app.jobs import services as jobs
 from app.jobs.schemas import EmployerIn, EmployerOut, JobFields, JobIn, JobOut
 from app.live.media import stream_runtime
-from app.schemas import parse_json
+from app.schemas import parse_json, plausible_time
 
 MAX_PAGE = 500
 MAX_OFFSET = 10**9
@@ -74,7 +74,10 @@ def time_arg(name: str) -> datetime | None:
         value = None
     if value is None or value.tzinfo is None:
         raise ValidationError("Not a time.", {name: "ISO 8601 with an offset"})
-    return value
+    try:
+        return plausible_time(value)
+    except ValueError as exc:
+        raise ValidationError("Out of range.", {name: str(exc)}) from None
 
 
 def page(items: list) -> list:

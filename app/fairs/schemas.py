@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AwareDatetime, Field, field_validator
+from pydantic import Field, field_validator
 
 from app.config import DEFAULT_TIMEZONE
 from app.fairs.models import FairMode, FairStatus, RoomStatus
-from app.schemas import Id, Input, Output, Text
+from app.schemas import Id, Input, Moment, Output, Text
 
 MAX_CAPACITY = 100_000
 
@@ -28,8 +28,8 @@ class FairFields(Input):
     title: Text(120, 1) | None = None
     description: Text(5000) | None = None
     mode: FairMode | None = None
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
     timezone: Text(64, 1) | None = None
     venue: Text(200) | None = None
     capacity: int | None = Field(None, ge=1, le=MAX_CAPACITY)
@@ -45,8 +45,8 @@ class FairFields(Input):
 class FairIn(FairFields):
     title: Text(120, 1)
     mode: FairMode
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Moment
+    ends_at: Moment
     timezone: Text(64, 1) = DEFAULT_TIMEZONE
     description: Text(5000) = ""
     anonymous_viewers: bool = True
@@ -82,14 +82,14 @@ class RoomFields(Input):
     title: Text(120, 1) | None = None
     host_id: Id | None = None
     host_username: Text(64, 1) | None = None
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
 
 
 class RoomIn(RoomFields):
     title: Text(120, 1)
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Moment
+    ends_at: Moment
 
 
 class HostOut(Output):
