@@ -26,10 +26,16 @@ def _authenticate():
     authenticate_request()
 
 
+OPENAPI_KEY = "faircast_openapi"
+
+
 @bp.route("/openapi.json")
 def openapi_json():
-    """The OpenAPI document describing this API."""
-    return jsonify(openapi_document(settings().public_url))
+    """The OpenAPI document describing this API (built once: the endpoints do not change)."""
+    document = current_app.extensions.get(OPENAPI_KEY)
+    if document is None:
+        document = current_app.extensions[OPENAPI_KEY] = openapi_document(settings().public_url)
+    return jsonify(document)
 
 
 def is_api_request() -> bool:

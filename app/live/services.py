@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -208,10 +209,20 @@ def record_joins(joins: list[Join]) -> list[None]:
 def record_leaves(leaves: list[Leave]) -> list[None]:
     """Close the open presence rows of these connections in these rooms."""
     table = Presence.__table__
-    condition = or_(
-        *(and_(table.c.sid == leave.sid, table.c.room_id == leave.room_id) for leave in leaves)
+    now = utcnow()
+    by_room: dict[str, list[str]] = defaultdict(list)
+    for leave in leaves:
+        by_room[leave.room_id].append(leave.sid)
+    # One indexed statement per room, not one condition per connection.
+    close_presence(
+        or_(
+            *(
+                and_(table.c.room_id == room, table.c.sid.in_(sids))
+                for room, sids in by_room.items()
+            )
+        ),
+        now,
     )
-    close_presence(condition, utcnow())
     return [None] * len(leaves)
 
 
