@@ -14,16 +14,7 @@ from .helpers import check_master, check_media_playlist
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream",
-]
+# `browser` is the shared Chromium of tests/conftest.py: one Playwright per test run.
 RECORD_MS = 6000
 H264 = "video/webm;codecs=h264,opus"
 VP8 = "video/webm;codecs=vp8,opus"
@@ -68,15 +59,6 @@ def page_url():
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.parametrize(("mime", "mode"), [(H264, "copy"), (VP8, "transcode")])
