@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, literal, select, update
+from sqlalchemy import bindparam, case, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
@@ -170,23 +170,25 @@ def record_watch_time(viewings: list[Viewing]) -> None:
         by_room[v.room_id] += seconds
         by_room_person[(v.room_id, v.person)] += seconds
         by_fair_person[(v.fair_id, v.person)] += seconds
-    for room_id, seconds in sorted(by_room.items()):
-        db.session.execute(
-            update(RoomStats)
-            .where(RoomStats.room_id == room_id)
-            .values(watch_seconds=RoomStats.watch_seconds + seconds)
+    # One statement per table, executed for every row (many leaves arrive in one batch).
+    for table, key, totals in (
+        (RoomStats.__table__, ("room_id",), {(r,): s for r, s in by_room.items()}),
+        (RoomPerson.__table__, ("room_id", "person_key"), by_room_person),
+        (FairPerson.__table__, ("fair_id", "person_key"), by_fair_person),
+    ):
+        if not totals:
+            continue
+        stmt = (
+            update(table)
+            .where(*(table.c[name] == bindparam(f"k_{name}") for name in key))
+            .values(watch_seconds=table.c.watch_seconds + bindparam("k_seconds"))
         )
-    for (room_id, person), seconds in sorted(by_room_person.items()):
         db.session.execute(
-            update(RoomPerson)
-            .where(RoomPerson.room_id == room_id, RoomPerson.person_key == person)
-            .values(watch_seconds=RoomPerson.watch_seconds + seconds)
-        )
-    for (fair_id, person), seconds in sorted(by_fair_person.items()):
-        db.session.execute(
-            update(FairPerson)
-            .where(FairPerson.fair_id == fair_id, FairPerson.person_key == person)
-            .values(watch_seconds=FairPerson.watch_seconds + seconds)
+            stmt,
+            [
+                {**{f"k_{name}": v for name, v in zip(key, values, strict=True)}, "k_seconds": s}
+                for values, s in sorted(totals.items())
+            ],
         )
 
 
