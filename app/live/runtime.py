@@ -20,7 +20,7 @@ from app.live.broadcast import NAMESPACE, CountsCoalescer
 from app.live.connections import Registry
 from app.live.media import stream_runtime
 from app.live.models import Presence, ServerProcess
-from app.live.services import close_presence, current_viewers, record_joins, record_leaves
+from app.live.services import close_presence, record_joins, record_leaves, viewers_now
 from app.live.signups import (
     SignUpRequest,
     SignUpResult,
@@ -112,7 +112,7 @@ class LiveRuntime:
             facts = self.facts(room_id)
             if facts is None:
                 return {"viewers": 0, "signups": {}}
-            return {"viewers": current_viewers(room_id), "signups": fair_counts(facts.fair_id)}
+            return {"viewers": viewers_now(room_id), "signups": fair_counts(facts.fair_id)}
 
     # Writes -------------------------------------------------------------------------------
 

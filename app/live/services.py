@@ -72,6 +72,19 @@ def current_viewers(room_id: str) -> int:
     )
 
 
+def viewers_now(room_id: str) -> int:
+    """The room's viewer count as of the last join or leave (kept by the rollups)."""
+    from app.reports.models import RoomMinute
+
+    latest = db.session.scalar(
+        select(RoomMinute.last)
+        .where(RoomMinute.room_id == room_id)
+        .order_by(RoomMinute.minute.desc())
+        .limit(1)
+    )
+    return latest or 0
+
+
 def pinned_card(room_id: str) -> CardPush | None:
     return db.session.scalar(
         select(CardPush)
@@ -108,7 +121,7 @@ def push_card(
         pushed_at=now,
         pushed_at_ms=epoch_ms(now),
         pushed_by_id=connection.user_id,
-        viewers_present=current_viewers(room.id),
+        viewers_present=viewers_now(room.id),
         stream_offset_ms=stream_offset_ms,
         run_id=run_id,
     )
@@ -150,7 +163,7 @@ def room_state(room: Room, hls_url: str | None) -> dict:
         "room_id": room.id,
         "status": room.status.value,
         "hls_url": hls_url,
-        "viewers": current_viewers(room.id),
+        "viewers": viewers_now(room.id),
         "pinned": card_json(pinned) if pinned else None,
         "cards": [card_json(c) for c in cards],
         "counts": fair_counts(room.fair_id),
