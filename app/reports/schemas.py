@@ -55,6 +55,7 @@ class TimelinePoint(Output):
 
 class CardFigures(Output):
     card_id: str
+    room_id: str
     job_id: str
     title: str | None
     pushed_at: datetime

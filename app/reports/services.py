@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, literal, select, union
+from sqlalchemy import case, func, literal, select
 
 from app.accounts.models import User
 from app.db import utcnow
@@ -60,7 +60,8 @@ def fair_report(actor: User | None, fair: Fair) -> dict:
     now = utcnow()
     rooms = [r for r in fair.rooms if employer_scope is None or r.host_id == actor.id]
     jobs = [j for j in fair.jobs if employer_scope is None or j.employer_id == employer_scope]
-    figures = fair_figures(fair, jobs, now)
+    reading = _Rollups(fair, now)
+    figures = fair_figures(fair, jobs, now, reading)
     return {
         "fair_id": fair.id,
         "title": fair.title,
@@ -69,16 +70,46 @@ def fair_report(actor: User | None, fair: Fair) -> dict:
         "scope": "all" if employer_scope is None else "employer",
         **figures,
         "employers": _employer_totals(figures["jobs"]),
-        "rooms": [_room_figures(room, now) for room in rooms],
+        "rooms": [_room_figures(room, reading) for room in rooms],
     }
 
 
-def fair_figures(fair: Fair, jobs: list[Job], now: datetime) -> dict:
+class _Rollups:
+    """What one report reads, each rollup in one query for the whole fair."""
+
+    def __init__(self, fair: Fair, now: datetime):
+        self.fair, self.now = fair, now
+        self.room_ids = [r.id for r in fair.rooms]
+        self.stats = {
+            row.room_id: row
+            for row in db.session.scalars(
+                select(RoomStats).where(RoomStats.room_id.in_(self.room_ids))
+            )
+        }
+        self.open_seconds: dict[str, float] = defaultdict(float)
+        for room_id, joined in db.session.execute(
+            select(Presence.room_id, Presence.joined_at).where(
+                Presence.room_id.in_(self.room_ids), Presence.left_at.is_(None)
+            )
+        ):
+            # Watching still under way (a stay without a leave yet) counts up to now.
+            self.open_seconds[room_id] += max(0.0, (now - joined).total_seconds())
+        self.cards = _fair_cards(fair.id)
+
+    def watch_seconds(self, room_id: str) -> float:
+        stats = self.stats.get(room_id)
+        return (stats.watch_seconds if stats else 0.0) + self.open_seconds.get(room_id, 0.0)
+
+
+def fair_figures(
+    fair: Fair, jobs: list[Job], now: datetime, reading: _Rollups | None = None
+) -> dict:
     """The fair's turnout with these jobs' sign-ups, intents and hires (callers authorise)."""
-    job_rows = _job_figures(fair, jobs)
+    reading = reading or _Rollups(fair, now)
+    job_rows = _job_figures(fair, jobs, reading.cards)
     registrations = _registrations(fair.id)
     return {
-        **_turnout(fair, now),
+        **_turnout(fair, reading),
         "checkins": registrations["checked_in"],
         "registrations": registrations,
         "signups": sum(j["signups"] for j in job_rows),
@@ -89,29 +120,31 @@ def fair_figures(fair: Fair, jobs: list[Job], now: datetime) -> dict:
     }
 
 
-def _turnout(fair: Fair, now: datetime) -> dict:
-    room_ids = [r.id for r in fair.rooms]
-    watched = db.session.execute(
-        select(func.coalesce(func.sum(RoomStats.watch_seconds), 0.0)).where(
-            RoomStats.room_id.in_(room_ids)
-        )
-    ).scalar()
-    open_seconds = _open_watch_seconds(room_ids, now)
-    watchers, card_viewers = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(case((FairPerson.saw_card, 1), else_=0)), 0))
-        .select_from(FairPerson)
-        .where(FairPerson.fair_id == fair.id, FairPerson.watched)
+def _turnout(fair: Fair, reading: _Rollups) -> dict:
+    reached, watchers, card_viewers = db.session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((FairPerson.watched, 1), else_=0)), 0),
+            func.coalesce(
+                func.sum(case((FairPerson.watched & FairPerson.saw_card, 1), else_=0)), 0
+            ),
+        ).where(FairPerson.fair_id == fair.id)
     ).one()
-    people = union(
-        select(FairPerson.person_key.label("person")).where(FairPerson.fair_id == fair.id),
-        select((literal("s:") + CheckIn.seeker_id).label("person")).where(
-            CheckIn.fair_id == fair.id
-        ),
-    ).subquery()
-    served = db.session.scalar(select(func.count()).select_from(people))
+    # People checked in on site who were not reached online count once more each.
+    known = (
+        select(FairPerson.person_key)
+        .where(
+            FairPerson.fair_id == fair.id,
+            FairPerson.person_key == literal("s:") + CheckIn.seeker_id,
+        )
+        .exists()
+    )
+    only_on_site = db.session.scalar(
+        select(func.count()).select_from(CheckIn).where(CheckIn.fair_id == fair.id, ~known)
+    )
     stats = db.session.get(FairStats, fair.id)
     peak, peak_at = (stats.peak_concurrent, stats.peak_at) if stats else (0, None)
-    watch_seconds = round(float(watched) + open_seconds, 1)
+    watch_seconds = round(sum(reading.watch_seconds(r) for r in reading.room_ids), 1)
     return {
         "unique_viewers": watchers,
         "card_viewers": card_viewers,
@@ -119,22 +152,14 @@ def _turnout(fair: Fair, now: datetime) -> dict:
         "peak_at": peak_at.isoformat() if peak_at else None,
         "watch_seconds": watch_seconds,
         "average_watch_seconds": round(watch_seconds / watchers, 1) if watchers else 0.0,
-        "people_served": served,
+        "people_served": reached + only_on_site,
     }
 
 
-def _open_watch_seconds(room_ids: list[str], now: datetime) -> float:
-    """Watching still under way (stays without a leave yet) counts up to now."""
-    rows = db.session.scalars(
-        select(Presence.joined_at).where(Presence.room_id.in_(room_ids), Presence.left_at.is_(None))
-    )
-    return sum(max(0.0, (now - joined).total_seconds()) for joined in rows)
-
-
-def _room_figures(room: Room, now: datetime) -> dict:
-    stats = db.session.get(RoomStats, room.id)
+def _room_figures(room: Room, reading: _Rollups) -> dict:
+    stats = reading.stats.get(room.id)
     unique = stats.unique_viewers if stats else 0
-    watch = (stats.watch_seconds if stats else 0.0) + _open_watch_seconds([room.id], now)
+    watch = reading.watch_seconds(room.id)
     return {
         "room_id": room.id,
         "title": room.title,
@@ -145,7 +170,7 @@ def _room_figures(room: Room, now: datetime) -> dict:
         "watch_seconds": round(watch, 1),
         "average_watch_seconds": round(watch / unique, 1) if unique else 0.0,
         "timeline": timeline(room.id),
-        "cards": _cards(room.id),
+        "cards": [c for c in reading.cards if c["room_id"] == room.id],
     }
 
 
@@ -173,38 +198,54 @@ def timeline(room_id: str) -> list[dict]:
     return points
 
 
-def _cards(room_id: str) -> list[dict]:
-    cards = db.session.scalars(
-        select(CardPush).where(CardPush.room_id == room_id).order_by(CardPush.pushed_at_ms)
-    ).all()
-    converted = _signups_per_card([c.id for c in cards])
-    return [
-        {
-            "card_id": c.id,
-            "job_id": c.job_id,
-            "title": c.snapshot.get("title"),
-            "pushed_at": c.pushed_at.isoformat(),
-            "viewers_present": c.viewers_present,
-            "peak_viewers": max(c.peak_viewers, c.viewers_present),
-            "signups": converted.get(c.id, 0),
-            "conversion": _ratio(converted.get(c.id, 0), max(c.peak_viewers, c.viewers_present)),
-        }
-        for c in cards
-    ]
-
-
-def _signups_per_card(card_ids: list[str]) -> dict[str, int]:
-    if not card_ids:
-        return {}
-    rows = db.session.execute(
-        select(SignUp.card_id, func.count())
-        .where(SignUp.card_id.in_(card_ids), SignUp.withdrawn_at.is_(None))
-        .group_by(SignUp.card_id)
+def _fair_cards(fair_id: str) -> list[dict]:
+    """Every card pushed in the fair's rooms, in order, with the sign-ups each converted."""
+    converted = dict(
+        db.session.execute(
+            select(SignUp.card_id, func.count())
+            .where(
+                SignUp.fair_id == fair_id,
+                SignUp.card_id.is_not(None),
+                SignUp.withdrawn_at.is_(None),
+            )
+            .group_by(SignUp.card_id)
+        ).all()
     )
-    return dict(rows.all())
+    rows = db.session.execute(
+        select(
+            CardPush.id,
+            CardPush.room_id,
+            CardPush.job_id,
+            CardPush.snapshot["title"].as_string(),
+            CardPush.pushed_at,
+            CardPush.viewers_present,
+            CardPush.peak_viewers,
+        )
+        .join(Room, Room.id == CardPush.room_id)
+        .where(Room.fair_id == fair_id)
+        .order_by(CardPush.pushed_at_ms, CardPush.id)
+    )
+    cards = []
+    for card_id, room_id, job_id, title, pushed_at, present, peak in rows:
+        viewers = max(peak, present)
+        signups = converted.get(card_id, 0)
+        cards.append(
+            {
+                "card_id": card_id,
+                "room_id": room_id,
+                "job_id": job_id,
+                "title": title,
+                "pushed_at": pushed_at.isoformat(),
+                "viewers_present": present,
+                "peak_viewers": viewers,
+                "signups": signups,
+                "conversion": _ratio(signups, viewers),
+            }
+        )
+    return cards
 
 
-def _job_figures(fair: Fair, jobs: list[Job]) -> list[dict]:
+def _job_figures(fair: Fair, jobs: list[Job], cards: list[dict]) -> list[dict]:
     job_ids = [j.id for j in jobs]
     counts = {
         row.job_id: row
@@ -214,19 +255,15 @@ def _job_figures(fair: Fair, jobs: list[Job]) -> list[dict]:
             )
         )
     }
-    room_ids = [r.id for r in fair.rooms]
-    pushes: dict[str, list[CardPush]] = defaultdict(list)
-    for card in db.session.scalars(
-        select(CardPush).where(CardPush.room_id.in_(room_ids), CardPush.job_id.in_(job_ids))
-    ):
-        pushes[card.job_id].append(card)
-    converted = _signups_per_card([c.id for cards in pushes.values() for c in cards])
+    pushes: dict[str, list[dict]] = defaultdict(list)
+    for card in cards:
+        pushes[card["job_id"]].append(card)
     rows = []
     for job in jobs:
         count = counts.get(job.id)
-        cards = pushes.get(job.id, [])
-        viewers = sum(max(c.peak_viewers, c.viewers_present) for c in cards)
-        while_shown = sum(converted.get(c.id, 0) for c in cards)
+        shown = pushes.get(job.id, [])
+        viewers = sum(c["peak_viewers"] for c in shown)
+        while_shown = sum(c["signups"] for c in shown)
         rows.append(
             {
                 "job_id": job.id,
@@ -235,7 +272,7 @@ def _job_figures(fair: Fair, jobs: list[Job]) -> list[dict]:
                 "employer_name": job.employer.name,
                 "category": job.category.value,
                 "headcount": job.headcount,
-                "pushes": len(cards),
+                "pushes": len(shown),
                 "viewers_while_shown": viewers,
                 "signups_while_shown": while_shown,
                 "signups": count.count if count else 0,
