@@ -16,6 +16,14 @@ FAIRCAST = [sys.executable, "-m", "app.cli"]
 READY_TIMEOUT = 30
 
 
+def die_with_parent() -> None:
+    """In the child: be killed when the test process dies, however it dies (no orphans)."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -65,6 +73,7 @@ class Server:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=die_with_parent,
         )
         deadline = time.monotonic() + READY_TIMEOUT
         while time.monotonic() < deadline:
