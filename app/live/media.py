@@ -309,6 +309,7 @@ class StreamRuntime:
 
     def disk_full(self) -> bool:
         """Less free space under the media folder than a broadcast needs to go on."""
+        self.media_dir.mkdir(parents=True, exist_ok=True)
         usage = shutil.disk_usage(self.media_dir)
         return usage.free < min(MIN_FREE_BYTES, usage.total * MIN_FREE_SHARE)
 
