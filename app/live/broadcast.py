@@ -21,8 +21,12 @@ CHAT = "chat"
 CHAT_DELETED = "chat_deleted"
 STREAM = "stream"
 
-# At most this many counts updates a second per room, however many sign-ups arrive.
+# At most this many counts updates a second per room, however many sign-ups arrive...
 COUNTS_PER_SECOND = 4
+# ...and, in big rooms, about this many sends a second for them (one send per viewer)...
+VIEWERS_PER_SECOND = 1000
+# ...but never fewer than one update every this many seconds.
+MAX_INTERVAL = 2.0
 
 
 def room_channel(room_id: str) -> str:
@@ -59,6 +63,10 @@ def stream_changed(room_id: str, status: str, hls_url: str | None, **extra) -> N
 class CountsCoalescer:
     """Collects rooms whose counts changed and emits each at most COUNTS_PER_SECOND times a second.
 
+    A broadcast costs one send per viewer, so big rooms get fewer of them: the interval grows
+    with the audience (VIEWERS_PER_SECOND sends a second per room at most, but never slower than
+    MAX_INTERVAL). Each person's own sign-up is answered at once in its acknowledgement.
+
     read_counts(room_id) -> {viewers, signups} is called just before emitting, so what goes out
     is the committed state at that moment, however many changes were folded into it.
     """
@@ -66,6 +74,8 @@ class CountsCoalescer:
     def __init__(self, read_counts):
         self.read_counts = read_counts
         self.dirty: set[str] = set()
+        self.last_sent: dict[str, float] = {}
+        self.audience: dict[str, int] = {}
         self._lock = threading.Lock()
         self._started = False
 
@@ -79,13 +89,22 @@ class CountsCoalescer:
             self._started = True
             socketio.start_background_task(self._loop)
 
+    def interval(self, room_id: str) -> float:
+        """Seconds between two counts broadcasts to this room."""
+        by_size = self.audience.get(room_id, 0) / VIEWERS_PER_SECOND
+        return min(MAX_INTERVAL, max(1.0 / COUNTS_PER_SECOND, by_size))
+
     def _loop(self) -> None:
-        interval = 1.0 / COUNTS_PER_SECOND
         while True:
-            socketio.sleep(interval)
+            socketio.sleep(1.0 / COUNTS_PER_SECOND)
+            now = time.monotonic()
             with self._lock:
-                rooms, self.dirty = self.dirty, set()
-            for room_id in rooms:
+                due = {
+                    r for r in self.dirty if now - self.last_sent.get(r, 0.0) >= self.interval(r)
+                }
+                self.dirty -= due
+            for room_id in due:
+                self.last_sent[room_id] = now
                 self.flush(room_id)
 
     def flush(self, room_id: str) -> None:
@@ -94,6 +113,7 @@ class CountsCoalescer:
         except Exception:
             log.exception("could not read counts of room %s", room_id)
             return
+        self.audience[room_id] = counts.get("viewers", 0)
         emit_to_room(
             COUNTS, room_id, {"room_id": room_id, "as_of": int(time.time() * 1000), **counts}
         )
