@@ -86,8 +86,8 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts import views as accounts_views
-    from app.api import handlers as _api_handlers  # noqa: F401 - registers the API's hooks
     from app.api import export as _api_export  # noqa: F401 - registers the endpoints
+    from app.api import handlers as _api_handlers  # noqa: F401 - registers the API's hooks
     from app.api import live as _api_live  # noqa: F401 - registers the endpoints
     from app.api import onsite as _api_onsite  # noqa: F401 - registers the endpoints
     from app.api import reports as _api_reports  # noqa: F401 - registers the endpoints

@@ -62,6 +62,8 @@ class SignUp(db.Model):
     __table_args__ = (
         UniqueConstraint("fair_id", "seeker_id", "job_id", name="uq_signup_person_job"),
         Index("ix_signups_fair_job", "fair_id", "job_id"),
+        # Covers the report's count of active sign-ups per card (and the card foreign key).
+        Index("ix_signups_card_withdrawn", "card_id", "withdrawn_at"),
     )
 
     id: Mapped[str] = mapped_column(IdColumn(), primary_key=True, default=new_id)
@@ -70,9 +72,7 @@ class SignUp(db.Model):
     seeker_id: Mapped[str] = mapped_column(ForeignKey("seekers.id"), index=True)
     room_id: Mapped[str | None] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"))
     # The card on screen when a live sign-up was made: what converted the viewer.
-    card_id: Mapped[str | None] = mapped_column(
-        ForeignKey("card_pushes.id", ondelete="SET NULL"), index=True
-    )
+    card_id: Mapped[str | None] = mapped_column(ForeignKey("card_pushes.id", ondelete="SET NULL"))
     source: Mapped[SignUpSource] = mapped_column(enum_type(SignUpSource))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, false
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import IdColumn, UTCDateTime, new_id, utcnow
@@ -28,6 +28,8 @@ class FairPerson(db.Model):
     """Someone the fair reached, online or on site; one row per person per fair."""
 
     __tablename__ = "fair_people"
+    # Covers the report's counts of people reached, watching, and watching while a card was up.
+    __table_args__ = (Index("ix_fair_people_counts", "fair_id", "watched", "saw_card"),)
 
     fair_id: Mapped[str] = mapped_column(
         ForeignKey("fairs.id", ondelete="CASCADE"), primary_key=True

@@ -200,12 +200,12 @@ def timeline(room_id: str) -> list[dict]:
 
 def _fair_cards(fair_id: str) -> list[dict]:
     """Every card pushed in the fair's rooms, in order, with the sign-ups each converted."""
+    fair_cards = select(CardPush.id).join(Room, Room.id == CardPush.room_id)
     converted = dict(
         db.session.execute(
             select(SignUp.card_id, func.count())
             .where(
-                SignUp.fair_id == fair_id,
-                SignUp.card_id.is_not(None),
+                SignUp.card_id.in_(fair_cards.where(Room.fair_id == fair_id)),
                 SignUp.withdrawn_at.is_(None),
             )
             .group_by(SignUp.card_id)
