@@ -95,7 +95,11 @@ class Presence(db.Model):
     """One viewer's stay in a room, from join to leave (left_at stays empty while present)."""
 
     __tablename__ = "presence"
-    __table_args__ = (Index("ix_presence_room_open", "room_id", "left_at"),)
+    __table_args__ = (
+        Index("ix_presence_room_open", "room_id", "left_at"),
+        # A viewer who identifies: their browser's stays are found without scanning them all.
+        Index("ix_presence_visitor", "visitor_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     room_id: Mapped[str] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))

@@ -252,9 +252,22 @@ def record_concurrency(current: dict[str, int], now: datetime) -> None:
 
 def merge_visitor(visitor_id: str, seeker_id: str) -> None:
     """Fold a browser's viewing into the person it turned out to be."""
+    from app.fairs.models import Room
+    from app.live.models import Presence
+
     old, new = f"v:{visitor_id}", f"s:{seeker_id}"
-    for row in db.session.scalars(select(RoomPerson).where(RoomPerson.person_key == old)).all():
-        existing = db.session.get(RoomPerson, (row.room_id, new))
+    # A browser is counted only where it watched: its stays name the rooms and fairs.
+    watched = db.session.execute(
+        select(Presence.room_id, Room.fair_id)
+        .join(Room, Room.id == Presence.room_id)
+        .where(Presence.visitor_id == visitor_id)
+        .distinct()
+    ).all()
+    for room_id in sorted({room_id for room_id, _fair in watched}):
+        row = db.session.get(RoomPerson, (room_id, old))
+        if row is None:
+            continue
+        existing = db.session.get(RoomPerson, (room_id, new))
         if existing is None:
             db.session.add(
                 RoomPerson(
@@ -273,8 +286,11 @@ def merge_visitor(visitor_id: str, seeker_id: str) -> None:
                 .values(unique_viewers=RoomStats.unique_viewers - 1)
             )
         db.session.delete(row)
-    for row in db.session.scalars(select(FairPerson).where(FairPerson.person_key == old)).all():
-        existing = db.session.get(FairPerson, (row.fair_id, new))
+    for fair_id in sorted({fair_id for _room, fair_id in watched}):
+        row = db.session.get(FairPerson, (fair_id, old))
+        if row is None:
+            continue
+        existing = db.session.get(FairPerson, (fair_id, new))
         if existing is None:
             db.session.add(
                 FairPerson(
