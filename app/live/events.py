@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 JOIN, LEAVE, PUSH_CARD, UNPIN_CARD = "join", "leave", "push_card", "unpin_card"
 SIGN_UP, WITHDRAW, IDENTIFY, CHAT, MODERATE = "sign_up", "withdraw", "identify", "chat", "moderate"
 MEDIA = "media"
+# Events whose handlers use neither the request nor Socket.IO rooms.
+APP_CONTEXT_EVENTS = frozenset({SIGN_UP, WITHDRAW})
 
 VISITOR_COOKIE = "fc_vid"
 SEEKER_SESSION_KEY = "seeker_id"
@@ -136,20 +138,32 @@ class LiveNamespace(Namespace):
     def trigger_event(self, event, *args):
         if event in ("connect", "disconnect"):
             return super().trigger_event(event, *args)
-        return self.socketio._handle_event(self._dispatch, event, self.namespace, *args)
+        if event in APP_CONTEXT_EVENTS:
+            # The hottest events need no request: an app context is enough and far cheaper.
+            sid, payload = args[0], args[1:]
+            environ = self.socketio.server.get_environ(sid, namespace=self.namespace)
+            if not environ:
+                return None
+            with environ["flask.app"].app_context():
+                return self._dispatch(event, sid, *payload)
+        return self.socketio._handle_event(
+            lambda *payload: self._dispatch(request.event["message"], request.sid, *payload),
+            event,
+            self.namespace,
+            *args,
+        )
 
-    def _dispatch(self, *args):
-        event = request.event["message"]
+    def _dispatch(self, event: str, sid: str, *args):
         runtime = live_runtime()
-        connection = runtime.registry.get(request.sid)
+        connection = runtime.registry.get(sid)
         if connection is None:
             return _error(Forbidden("Not connected."))
         if event == MEDIA:
             return self._media(connection, *args)
         if not connection.allow():
             if connection.refused():
-                log.warning("disconnecting %s: event flood", request.sid)
-                socketio.server.disconnect(request.sid, namespace=self.namespace)
+                log.warning("disconnecting %s: event flood", sid)
+                socketio.server.disconnect(sid, namespace=self.namespace)
             return _error(RateLimited("Too many messages; slow down."))
         handler = getattr(self, f"handle_{event}", None)
         if handler is None:

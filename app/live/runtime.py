@@ -122,9 +122,10 @@ class LiveRuntime:
         The caller's own transaction (reads only) ends first: a request waiting with a pooled
         connection checked out would starve the writer of connections under load.
         """
-        if db.session.new or db.session.dirty or db.session.deleted:
-            raise RuntimeError("commit the caller's own changes before a group-committed write")
-        db.session.rollback()
+        if db.session.registry.has():
+            if db.session.new or db.session.dirty or db.session.deleted:
+                raise RuntimeError("commit the caller's own changes before a group-committed write")
+            db.session.rollback()
         return self.writer.write(kind, payload)
 
     def sign_up(self, request: SignUpRequest) -> SignUpResult:

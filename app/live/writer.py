@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import logging
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,11 +32,63 @@ SUBMIT_TIMEOUT = 15.0
 Handler = Callable[[list[Any]], list[Any]]
 
 
+def _green() -> bool:
+    """True in a process that eventlet has monkey-patched (the server)."""
+    patcher = sys.modules.get("eventlet.patcher")  # never import eventlet just to ask
+    return patcher is not None and patcher.is_monkey_patched("thread")
+
+
+class Pending:
+    """A write's outcome, waited for by the caller and delivered by the writer.
+
+    Under eventlet a threading Condition (what concurrent.futures uses) costs several green
+    locks and a timer per wait; an eventlet Event is a single greenlet switch.
+    """
+
+    __slots__ = ("_event", "_result", "_error")
+
+    def __init__(self):
+        if GREEN:
+            from eventlet.event import Event
+
+            self._event = Event()
+        else:
+            self._event = threading.Event()
+        self._result: Any = None
+        self._error: BaseException | None = None
+
+    def set_result(self, result: Any) -> None:
+        self._result = result
+        self._fire()
+
+    def set_exception(self, error: BaseException) -> None:
+        self._error = error
+        self._fire()
+
+    def _fire(self) -> None:
+        if GREEN:
+            self._event.send(True)
+        else:
+            self._event.set()
+
+    def result(self, timeout: float) -> Any:
+        if GREEN:
+            from eventlet import Timeout
+
+            with Timeout(timeout, WriteFailed("The change took too long to save.")):
+                self._event.wait()
+        elif not self._event.wait(timeout):
+            raise WriteFailed("The change took too long to save.")
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+
 @dataclass
 class _Item:
     kind: str
     payload: Any
-    future: Future = field(default_factory=Future)
+    future: Pending = field(default_factory=Pending)
 
 
 class BatchWriter:
@@ -45,12 +97,12 @@ class BatchWriter:
     def __init__(self, app: Flask, handlers: dict[str, Handler]):
         self.app = app
         self.handlers = handlers
-        self.queue: queue.Queue[_Item] = queue.Queue()
+        self.queue = _make_queue()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self.batches = 0
 
-    def submit(self, kind: str, payload: Any) -> Future:
+    def submit(self, kind: str, payload: Any) -> Pending:
         """Queue one write; the future resolves with its result once committed."""
         item = _Item(kind, payload)
         self.queue.put(item)
@@ -127,3 +179,16 @@ class BatchWriter:
 
 class WriteFailed(RuntimeError):
     """A queued write could not be committed."""
+
+
+def _make_queue():
+    """A queue for this process: eventlet's light one when green (no Condition per put)."""
+    if GREEN:
+        from eventlet.queue import LightQueue
+
+        return LightQueue()
+    return queue.Queue()
+
+
+# Decided when the module loads: the server monkey-patches before importing the app.
+GREEN = _green()
