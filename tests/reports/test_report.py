@@ -199,6 +199,7 @@ def test_api_exports_and_access(client, api, db, scene, make_user, token_for):
     assert book.sheetnames == ["Summary", "Jobs", "Employers", "Rooms", "Timeline"]
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True)}
     assert summary["signups"] == 2 and summary["signups_page"] == 1
+    assert summary["unique_viewers"] == 0 and summary["card_viewers"] == 0
     # Candidates: only the employer's hosts (with the full number) and organisers.
     own = api.get(f"/fairs/{fair.id}/jobs/{job1.id}/candidates", token=token_for(host1))
     assert own.status_code == 200 and own.get_json()[0]["mobile"] == "13900000002"
