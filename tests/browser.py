@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -32,9 +33,7 @@ def require_chromium() -> None:
 def browser():
     """One headless Chromium for the whole run."""
     require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    from playwright.sync_api import expect
+    from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as playwright:
@@ -46,7 +45,8 @@ def browser():
 class PageErrors:
     """Collects JavaScript errors of pages, so a test can assert there were none.
 
-    Failed network connections (a server being restarted on purpose) are not page errors.
+    Failed network connections (a server being restarted on purpose) and the browser's note of
+    a 4xx answer (a refusal the page shows the user) are not page errors; a 5xx is.
     """
 
     def __init__(self):
@@ -58,7 +58,8 @@ class PageErrors:
         return page
 
     def _console(self, name: str, message) -> None:
-        if message.type == "error" and "net::ERR_" not in message.text:
+        expected = "net::ERR_" in message.text or re.search(r"status of 4\d\d", message.text)
+        if message.type == "error" and not expected:
             self.errors.append(f"{name} console: {message.text}")
 
 
