@@ -6,9 +6,11 @@ cd "$(dirname "$0")/.."
 
 if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
 
-if [ "${1:-}" = "dev" ] && [ ! -x /usr/bin/chromium ]; then
+# Browser tests: Debian's Chromium, and a Chinese font so screenshots are readable.
+DEV_PACKAGES="chromium fonts-wqy-zenhei"
+if [ "${1:-}" = "dev" ] && ! dpkg -s $DEV_PACKAGES >/dev/null 2>&1; then
   $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq chromium >/dev/null
+  $SUDO apt-get install -y -qq $DEV_PACKAGES >/dev/null
 fi
 
 if [ ! -x .venv/bin/python ]; then
