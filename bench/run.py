@@ -227,15 +227,27 @@ def wait_until_responsive(t: Target, timeout: float = RECOVERY_TIMEOUT_S) -> flo
     return None if pending else round(time.monotonic() - start, 1)
 
 
+REFERENCE_SERVERS = {
+    # name: (command, notes)
+    "Node socket.io": (["node", str(NODE_DIR / "server.js")], ["in memory, no database"]),
+    # FairCast's own stack (Flask-SocketIO on eventlet) with FairCast taken out: the floor.
+    "Flask-SocketIO floor": (
+        [sys.executable, str(BENCH / "floor" / "server.py")],
+        ["in memory, no database; same stack as FairCast"],
+    ),
+}
+
+
 @contextlib.contextmanager
-def node_server(workdir: Path) -> Iterator[Target]:
-    """The reference socket.io server from bench/node/server.js on a free port."""
+def node_server(workdir: Path, name: str = "Node socket.io") -> Iterator[Target]:
+    """A reference server (Node socket.io, or the Flask-SocketIO floor) on a free port."""
+    command, notes = REFERENCE_SERVERS[name]
     port = free_port()
     token = secrets.token_hex(16)
-    log = workdir / "node-server.log"
+    log = workdir / f"{name.split()[0].lower()}-server.log"
     with log.open("wb") as err:
         proc = subprocess.Popen(
-            ["node", str(NODE_DIR / "server.js"), "--port", str(port), "--host-token", token],
+            [*command, "--port", str(port), "--host-token", token],
             stdout=subprocess.PIPE,
             stderr=err,
             cwd=REPO,
@@ -244,7 +256,7 @@ def node_server(workdir: Path) -> Iterator[Target]:
     try:
         line = LineReader(proc).readline(timeout=30) or ""
         if not line.startswith("listening"):
-            raise BenchError(f"node server did not start: {line!r}\n{tail(log)}")
+            raise BenchError(f"{name} server did not start: {line!r}\n{tail(log)}")
         counter = iter(range(1, 1_000_000))
 
         def new_room(title: str) -> tuple[str, str]:
@@ -254,10 +266,10 @@ def node_server(workdir: Path) -> Iterator[Target]:
             return [f"job-{next(counter)}" for _ in range(count)]
 
         yield Target(
-            name="Node socket.io",
+            name=name,
             urls=[f"http://{LOOPBACK}:{port}"],
             pids=[proc.pid],
-            notes=["in memory, no database"],
+            notes=notes,
             new_room=new_room,
             new_jobs=new_jobs,
         )
@@ -1008,7 +1020,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     p.add_argument(
         "--target",
-        choices=("both", "faircast", "node"),
+        choices=("both", "all", "faircast", "node", "floor"),
         default="both",
         help="which servers to measure (default both)",
     )
@@ -1078,20 +1090,28 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     single = [s for s in opts.scenario if s != "scaleout"]
 
-    faircast = opts.target in ("both", "faircast")
+    faircast = opts.target in ("both", "all", "faircast")
     workdir = Path(tempfile.mkdtemp(prefix="faircast-bench-"))
     try:
         with contextlib.ExitStack() as stack:
             node = None
-            if opts.target in ("both", "node"):
+            if opts.target in ("both", "all", "node"):
                 try:
                     node = stack.enter_context(node_server(workdir))
                 except BenchError as exc:
                     rows.append(Row("fanout", "Node socket.io", "", 0, {}, error=str(exc)))
+            floor = None
+            if opts.target in ("all", "floor"):
+                try:
+                    floor = stack.enter_context(node_server(workdir, "Flask-SocketIO floor"))
+                except BenchError as exc:
+                    rows.append(Row("fanout", "Flask-SocketIO floor", "", 0, {}, error=str(exc)))
             if faircast and single:
                 _with_faircast(rows, opts, workdir, 1, single)
             if node and single:
                 run_on(rows, node, opts, single)
+            if floor and single:
+                run_on(rows, floor, opts, single)
             if faircast and "scaleout" in opts.scenario:
                 _with_faircast(rows, opts, workdir, opts.processes, ["scaleout"])
     finally:
