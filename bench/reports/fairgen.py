@@ -356,8 +356,7 @@ def build_fair(spec: FairSpec, progress: Callable[[str], None] | None = None) ->
 
 
 def _chunks(items: list) -> list[list]:
-    """Batches no larger than the live server's: record_leaves matches each (sid, room) pair
-    in one expression, and SQLite refuses expressions more than 1000 deep."""
+    """Batches the size the live server's writer commits at a busy moment."""
     return [items[i : i + BATCH] for i in range(0, len(items), BATCH)]
 
 
