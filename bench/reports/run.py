@@ -19,6 +19,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import socket
 import sqlite3
 import statistics
@@ -306,9 +307,10 @@ def main() -> None:
     worst = max(figures["p95"] for _name, figures in rows)
     verdict = "meets" if worst < TARGET_MS else "MISSES"
     print(f"\nThe slowest p95 ({worst:.0f} ms) {verdict} the {TARGET_MS} ms target.")
-    if not options.keep and not options.database:
-        for leftover in folder.glob("fair.*"):
-            leftover.unlink()
+    if options.keep:
+        print(f"\nkept {path} (and the server's log in {folder})")
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
