@@ -59,9 +59,14 @@ def require_actor(*, write: bool = False) -> User:
 def require_personal_data() -> User:
     """The calling user, unless their token's scope leaves out people's contact details."""
     user = require_actor()
-    if g.scope == TokenScope.EXPORT:
-        raise Forbidden("This token may not read personal data.")
+    refuse_export_only()
     return user
+
+
+def refuse_export_only() -> None:
+    """Forbidden for a token whose scope leaves out people's contact details."""
+    if g.get("scope") == TokenScope.EXPORT:
+        raise Forbidden("This token may not read personal data.")
 
 
 def scope() -> TokenScope | None:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.accounts.models import Seeker, User
 from app.accounts.schemas import Identity
-from app.api.auth import actor, bearer_token, require_actor
+from app.api.auth import actor, bearer_token, refuse_export_only, require_actor
 from app.api.live import current_seeker_id
 from app.api.registry import endpoint
 from app.api.views import PAGE_QUERY, body, committed, page, reply, reply_many
@@ -202,6 +202,7 @@ def _require_someone() -> User | None:
     errors=(401, 403, 404, 422),
 )
 def get_registrations(fair_id: str):
+    refuse_export_only()  # names and mobile numbers
     status = _status_arg()
     user = _require_someone()
     fair = fairs.get_fair(user, fair_id)
@@ -221,6 +222,7 @@ def get_registrations(fair_id: str):
     errors=(401, 422),
 )
 def get_my_registrations():
+    refuse_export_only()  # names and mobile numbers
     user = _require_someone()
     found = onsite.my_registrations(user, held_tickets())
     return reply_many(registrations_out(page(found)))
@@ -236,6 +238,7 @@ def get_my_registrations():
     errors=(404,),
 )
 def get_registration(registration_id: str):
+    refuse_export_only()  # names and mobile numbers
     registration = onsite.get_registration(actor(), registration_id, held_tickets())
     return reply(registration_out(registration))
 
@@ -327,6 +330,7 @@ def post_checkin(fair_id: str):
     errors=(401, 403, 404, 422),
 )
 def get_checkins(fair_id: str):
+    refuse_export_only()  # names and mobile numbers
     user = require_actor()
     fair = fairs.get_fair(user, fair_id)
     return reply_many([checkin_out(c) for c in page(onsite.list_checkins(user, fair))])

@@ -407,3 +407,15 @@ def test_a_fresh_token_can_take_a_booth_sign_up_first_thing(api, db, venue, make
     db.session.expire_all()
     token = db.session.scalar(select(ApiToken).where(ApiToken.user_id == booth_host.id))
     assert token.last_used_at is not None
+
+
+def test_export_only_tokens_get_no_registrations_or_check_ins(api, db, make_fair, make_user):
+    from app.accounts.models import TokenScope
+    from app.accounts.services import create_token
+
+    fair = make_fair()
+    organiser = make_user("organiser")
+    token = create_token(organiser, TokenScope.EXPORT)
+    db.session.commit()
+    for path in (f"/fairs/{fair.id}/registrations", f"/fairs/{fair.id}/checkins", "/registrations"):
+        assert api.get(path, token=token).status_code == 403, path
