@@ -334,3 +334,22 @@ def connect(app):
     for client in opened:
         if client.is_connected("/live"):
             client.disconnect("/live")
+
+
+@pytest.fixture
+def live_site(tmp_path, migrated_template):
+    """Start a real server on a copy of the migrated database with a live room seeded:
+    live_site(jobs=3) -> (seeded, server); every server started is stopped afterwards."""
+    from tests.live.realtime import migrated_copy, seed_live_room, start_server
+
+    servers = []
+
+    def start(jobs: int = 3):
+        database_url = migrated_copy(migrated_template, tmp_path)
+        seeded = seed_live_room(database_url, tmp_path / "media", jobs=jobs)
+        servers.append(start_server(database_url, tmp_path))
+        return seeded, servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()

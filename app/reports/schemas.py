@@ -86,12 +86,9 @@ class RegistrationFigures(Output):
     came_rate: float
 
 
-class FairReport(Output):
-    fair_id: str
-    title: str
-    timezone: str
-    generated_at: datetime
-    scope: str = Field(description="all, or employer when a host reads their employer's part")
+class Turnout(Output):
+    """The figures of how a fair went, as the report and the statistics export both give them."""
+
     unique_viewers: int
     card_viewers: int = Field(description="viewers who watched while a job card was on screen")
     peak_concurrent: int
@@ -105,6 +102,14 @@ class FairReport(Output):
     signups_by_source: BySource
     intents: int
     hires: int
+
+
+class FairReport(Turnout):
+    fair_id: str
+    title: str
+    timezone: str
+    generated_at: datetime
+    scope: str = Field(description="all, or employer when a host reads their employer's part")
     jobs: list[JobFigures]
     employers: list[EmployerFigures]
     rooms: list[RoomFigures]
@@ -248,26 +253,13 @@ class ExportJobStatistics(Output):
     hires: int
 
 
-class ExportStatistics(Output):
+class ExportStatistics(Turnout):
     fair_id: str
     title: str
     status: str
     starts_at: datetime
     ends_at: datetime
     as_of: datetime
-    unique_viewers: int
-    card_viewers: int
-    peak_concurrent: int
-    peak_at: datetime | None
-    watch_seconds: float
-    average_watch_seconds: float
-    people_served: int
-    checkins: int
-    registrations: RegistrationFigures
-    signups: int
-    signups_by_source: BySource
-    intents: int
-    hires: int
     jobs: list[ExportJobStatistics]
 
 

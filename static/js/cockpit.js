@@ -1,11 +1,12 @@
 // The host's cockpit: push the fair's jobs, watch sign-ups and viewers, moderate chat.
 import { setUpBroadcast } from "/static/js/broadcast.js";
-import { connectRoom, countsGate, el, jobCard, payText, readConfig, request } from "/static/js/live.js";
+import { connectRoom, countsGate, el, jobCard, payText, readConfig, request, toast } from "/static/js/live.js";
 import { createPlayer } from "/static/js/player.js";
 
 const config = readConfig("cockpit-config");
 const t = config.strings;
 const $ = (id) => document.getElementById(id);
+const notice = toast($("notice"));
 const state = { jobs: [], cards: [], pinned: null, counts: {} };
 
 const socket = connectRoom(config.room_id, {
@@ -133,11 +134,3 @@ $("chat-form").addEventListener("submit", async (event) => {
   else notice(reply.error.message);
 });
 
-let noticeTimer = null;
-function notice(text) {
-  const box = $("notice");
-  box.textContent = text;
-  box.hidden = false;
-  clearTimeout(noticeTimer);
-  noticeTimer = setTimeout(() => (box.hidden = true), 4000);
-}

@@ -84,3 +84,14 @@ export function jobCard(job, t, { count = 0, action = null } = {}) {
     action,
   );
 }
+
+// Shows a short message in the page's toast for a few seconds.
+export function toast(box, duration = 4000) {
+  let timer = null;
+  return (text) => {
+    box.textContent = text;
+    box.hidden = false;
+    clearTimeout(timer);
+    timer = setTimeout(() => (box.hidden = true), duration);
+  };
+}

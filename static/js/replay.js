@@ -1,11 +1,12 @@
 // A replay: the recording plays and each job card appears at the second it was pushed live.
 // Sign-ups here are recorded with the source "replay".
-import { el, jobCard, readConfig } from "/static/js/live.js";
+import { el, jobCard, readConfig, toast } from "/static/js/live.js";
 import { createPlayer } from "/static/js/player.js";
 
 const config = readConfig("replay-config");
 const t = config.strings;
 const $ = (id) => document.getElementById(id);
+const notice = toast($("notice"));
 const video = $("player");
 const player = createPlayer(video, { hlsjs: {} });
 const cards = config.cards; // oldest first, each with stream_offset_ms
@@ -98,9 +99,3 @@ fetch(`/api/v1/fairs/${config.fair_id}/signups/mine`).then((r) => r.json()).then
   render();
 });
 
-function notice(text) {
-  const box = $("notice");
-  box.textContent = text;
-  box.hidden = false;
-  setTimeout(() => (box.hidden = true), 4000);
-}

@@ -1,5 +1,5 @@
 // The viewer's room page: pinned card with one-tap sign-up, card history, chat, live counts.
-import { connectRoom, countsGate, el, jobCard, readConfig, request } from "/static/js/live.js";
+import { connectRoom, countsGate, el, jobCard, readConfig, request, toast } from "/static/js/live.js";
 import { createPlayer } from "/static/js/player.js";
 
 const config = readConfig("room-config");
@@ -10,6 +10,7 @@ const MAX_CARD_DELAY_MS = 8000;
 const heldCards = [];
 const t = config.strings;
 const $ = (id) => document.getElementById(id);
+const notice = toast($("notice"));
 
 const state = { me: { identified: false, signed_up: [] }, counts: {}, cards: [], pinned: null };
 const pending = new Set(); // job ids whose sign-up tap has not been acknowledged yet
@@ -217,11 +218,3 @@ $("chat-form").addEventListener("submit", async (event) => {
   else notice(reply.error.message);
 });
 
-let noticeTimer = null;
-function notice(text) {
-  const box = $("notice");
-  box.textContent = text;
-  box.hidden = false;
-  clearTimeout(noticeTimer);
-  noticeTimer = setTimeout(() => (box.hidden = true), 4000);
-}

@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, text
 
 from tests.browser import PageErrors, screenshot, sign_in
 from tests.conftest import PASSWORD
-from tests.live.realtime import migrated_copy, seed_live_room, start_server
+from tests.live.realtime import start_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -18,12 +18,8 @@ XSS = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>'
 
 
 @pytest.fixture
-def site(tmp_path, migrated_template):
-    database_url = migrated_copy(migrated_template, tmp_path)
-    seeded = seed_live_room(database_url, tmp_path / "media")
-    server = start_server(database_url, tmp_path)
-    yield seeded, server, tmp_path
-    server.stop()
+def site(live_site, tmp_path):
+    return (*live_site(), tmp_path)
 
 
 def test_cockpit_and_viewer_side_by_side_with_a_restart(browser, site):

@@ -12,11 +12,9 @@ from tests.live.realtime import (
     NS,
     call,
     close_all,
-    migrated_copy,
     open_client,
     open_many,
     run,
-    seed_live_room,
     start_server,
 )
 
@@ -24,12 +22,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def live(tmp_path, migrated_template):
-    database_url = migrated_copy(migrated_template, tmp_path)
-    seeded = seed_live_room(database_url, tmp_path / "media")
-    server = start_server(database_url, tmp_path)
-    yield seeded, server
-    server.stop()
+def live(live_site):
+    return live_site()
 
 
 def rows(database_url: str, sql: str, **params):

@@ -19,11 +19,9 @@ from tests.live.realtime import (
     NS,
     call,
     close_all,
-    migrated_copy,
     open_client,
     open_many,
     run,
-    seed_live_room,
     start_server,
 )
 from tests.live.test_broadcast import FFMPEG
@@ -34,12 +32,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def site(tmp_path, migrated_template):
-    database_url = migrated_copy(migrated_template, tmp_path)
-    seeded = seed_live_room(database_url, tmp_path / "media", jobs=4)
-    server = start_server(database_url, tmp_path)
-    yield seeded, server, tmp_path
-    server.stop()
+def site(live_site, tmp_path):
+    return (*live_site(jobs=4), tmp_path)
 
 
 def test_kill_9_mid_fair_loses_no_acknowledged_sign_up_and_duplicates_no_card(site):

@@ -14,19 +14,14 @@ import requests
 import websocket
 
 from tests.conftest import PASSWORD
-from tests.live.realtime import migrated_copy, seed_live_room, start_server
 from tests.servers import run_cli
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def site(tmp_path, migrated_template):
-    database_url = migrated_copy(migrated_template, tmp_path)
-    seeded = seed_live_room(database_url, tmp_path / "media")
-    server = start_server(database_url, tmp_path)
-    yield seeded, server
-    server.stop()
+def site(live_site):
+    return live_site()
 
 
 def ws_url(server) -> str:
