@@ -35,8 +35,8 @@ class Seeded:
     extra: dict = field(default_factory=dict)
 
 
-def seed_live_room(database_url: str, media_dir: Path, jobs: int = 3) -> Seeded:
-    """A live hybrid fair with one room, its host (with a token) and a few jobs."""
+def seeding_app(database_url: str, media_dir: Path):
+    """An app on database_url for writing test data before a real server starts on it."""
     settings = Settings(
         database_url=database_url,
         secret_key="test-secret-key",
@@ -44,7 +44,12 @@ def seed_live_room(database_url: str, media_dir: Path, jobs: int = 3) -> Seeded:
         async_mode="threading",
         message_queue=None,
     )
-    app = create_app(settings)
+    return create_app(settings)
+
+
+def seed_live_room(database_url: str, media_dir: Path, jobs: int = 3) -> Seeded:
+    """A live hybrid fair with one room, its host (with a token) and a few jobs."""
+    app = seeding_app(database_url, media_dir)
     with app.app_context():
         organiser = create_user(
             NewUser(role=Role.ORGANISER, username="organiser", password=PASSWORD)

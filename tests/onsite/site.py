@@ -5,16 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app import create_app
 from app.accounts.models import Role
 from app.accounts.schemas import Identity, NewUser
 from app.accounts.services import create_token, create_user, identify_seeker
-from app.config import Settings
 from app.extensions import db
 from app.fairs.models import Fair, FairMode, FairStatus
 from app.jobs.models import Job
 from app.onsite import services
 from tests.conftest import JOB_DEFAULTS, PASSWORD, hours_from_now
+from tests.live.realtime import seeding_app
 
 
 @dataclass
@@ -35,14 +34,7 @@ class OnsiteSite:
 def seed_onsite(database_url: str, media_dir: Path, capacity: int | None = 50) -> OnsiteSite:
     """A published hybrid fair with a venue, three confirmed tickets, a cancelled one, and a
     ticket for another fair."""
-    settings = Settings(
-        database_url=database_url,
-        secret_key="test-secret-key",
-        media_dir=str(media_dir),
-        async_mode="threading",
-        message_queue=None,
-    )
-    app = create_app(settings)
+    app = seeding_app(database_url, media_dir)
     with app.app_context():
         organiser = create_user(
             NewUser(role=Role.ORGANISER, username="organiser", password=PASSWORD)

@@ -7,11 +7,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from app import create_app
 from app.accounts.models import Role
 from app.accounts.schemas import Identity, NewUser
 from app.accounts.services import create_user, identify_seeker
-from app.config import Settings
 from app.db import utcnow
 from app.extensions import db
 from app.fairs.models import Fair, FairMode, FairStatus, Room
@@ -31,6 +29,7 @@ from app.onsite.models import (
 )
 from app.reports import followup
 from tests.conftest import JOB_DEFAULTS, PASSWORD
+from tests.live.realtime import seeding_app
 
 MINUTES = 60
 
@@ -62,14 +61,7 @@ class _Clock:
 
 def seed_report(database_url: str, media_dir: Path) -> ReportSite:
     """The fair, its people and an hour of recorded events, starting two hours ago."""
-    settings = Settings(
-        database_url=database_url,
-        secret_key="test-secret-key",
-        media_dir=str(media_dir),
-        async_mode="threading",
-        message_queue=None,
-    )
-    app = create_app(settings)
+    app = seeding_app(database_url, media_dir)
     with app.app_context():
         organiser = create_user(
             NewUser(role=Role.ORGANISER, username="organiser", password=PASSWORD)
