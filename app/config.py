@@ -24,6 +24,7 @@ ENV_MAX_CONNECTIONS = "FAIRCAST_MAX_CONNECTIONS"
 ENV_RTMP_URL = "FAIRCAST_RTMP_URL"
 ENV_SRT_PORTS = "FAIRCAST_SRT_PORTS"
 ENV_HLS_PROFILE = "FAIRCAST_HLS_PROFILE"
+ENV_HLS_RENDITIONS = "FAIRCAST_HLS_RENDITIONS"
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 # Forms and JSON bodies; video uploads raise their own limit.
@@ -77,6 +78,10 @@ class Settings:
     rtmp_url: str | None = field(default_factory=lambda: os.environ.get(ENV_RTMP_URL) or None)
     srt_ports: str = field(default_factory=lambda: os.environ.get(ENV_SRT_PORTS, "10080-10179"))
     hls_profile: str = field(default_factory=lambda: os.environ.get(ENV_HLS_PROFILE, "low-latency"))
+    # The main picture is always there; "480p" (for weak connections) and "audio" on demand.
+    hls_renditions: str = field(
+        default_factory=lambda: os.environ.get(ENV_HLS_RENDITIONS, "main,audio")
+    )
     max_connections: int = field(
         default_factory=lambda: int(os.environ.get(ENV_MAX_CONNECTIONS, "20000"))
     )

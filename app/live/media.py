@@ -91,6 +91,16 @@ class StreamRuntime:
     def profile(self) -> streaming.Profile:
         return streaming.PROFILES.get(self.settings.hls_profile, streaming.LOW_LATENCY)
 
+    @property
+    def renditions(self) -> tuple[str, ...]:
+        """The configured renditions, the main one first and always present."""
+        wanted = {name.strip() for name in self.settings.hls_renditions.split(",")}
+        return tuple(
+            r
+            for r in (streaming.MAIN, streaming.SD, streaming.AUDIO)
+            if r == streaming.MAIN or r in wanted
+        )
+
     def supervisor(self) -> streaming.Supervisor:
         """The process's supervisor, created on first use."""
         with self._lock:
@@ -223,9 +233,7 @@ class StreamRuntime:
             state = self.supervisor().start(
                 room.id,
                 source,
-                streaming.OutputOptions(
-                    profile=self.profile, renditions=(streaming.MAIN, streaming.AUDIO)
-                ),
+                streaming.OutputOptions(profile=self.profile, renditions=self.renditions),
             )
         except streaming.RoomBusy:
             raise Conflict("This room's video is already running.") from None

@@ -284,3 +284,10 @@ def test_obs_over_srt_with_the_right_key_and_not_with_a_wrong_one(host_api, db):
     assert api.post(f"/rooms/{room.id}/end").status_code == 200
     # Others never see the key.
     assert api.client.get(f"/api/v1/rooms/{room.id}").get_json()["ingest"] is None
+
+
+def test_renditions_come_from_the_settings_with_the_main_picture_always(app, settings):
+    settings.hls_renditions = "audio, 480p, 4k"
+    assert stream_runtime(app).renditions == ("main", "480p", "audio")
+    settings.hls_renditions = ""
+    assert stream_runtime(app).renditions == ("main",)
