@@ -84,8 +84,11 @@ def calendar():
 @bp.route("/fairs/<fair_id>")
 def show(fair_id: str):
     """The public fair page: when and where, its live sessions, jobs and employers."""
-    fair = services.get_fair(_actor(), fair_id)
-    return render_template("fairs/show.html", fair=fair)
+    actor = _actor()
+    fair = services.get_fair(actor, fair_id)
+    staff = actor is not None and (actor.is_organiser or actor.is_host)
+    signups_open = fair.status in (FairStatus.PUBLISHED, FairStatus.LIVE) and not staff
+    return render_template("fairs/show.html", fair=fair, signups_open=signups_open)
 
 
 @bp.route("/organiser/fairs")

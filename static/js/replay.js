@@ -2,6 +2,7 @@
 // Sign-ups here are recorded with the source "replay".
 import { el, jobCard, readConfig, toast } from "/static/js/live.js";
 import { createPlayer } from "/static/js/player.js";
+import { pageSignUps } from "/static/js/signup.js";
 
 const config = readConfig("replay-config");
 const t = config.strings;
@@ -10,10 +11,11 @@ const notice = toast($("notice"));
 const video = $("player");
 const player = createPlayer(video, { hlsjs: {} });
 const cards = config.cards; // oldest first, each with stream_offset_ms
-const signedUp = new Set();
-const counts = {};
 let shown = null;
-let waitingForIdentity = null;
+const signups = pageSignUps({
+  fairId: config.fair_id, csrfToken: config.csrf_token, source: "replay", roomId: config.room_id,
+  notice, onChange: () => render(),
+});
 
 player.load(config.replay_url);
 
@@ -30,14 +32,14 @@ function currentCard() {
 }
 
 function signupButton(job) {
-  const done = signedUp.has(job.id);
-  return el("button", { type: "button", class: `primary signup${done ? " done" : ""}`, onclick: () => tap(job.id) }, done ? t.signed_up : t.sign_up);
+  const done = signups.signedUp.has(job.id);
+  return el("button", { type: "button", class: `primary signup${done ? " done" : ""}`, onclick: () => signups.tap(job.id) }, done ? t.signed_up : t.sign_up);
 }
 
 function render() {
   const pinned = $("pinned");
   if (shown) {
-    pinned.replaceChildren(jobCard(shown.job, t, { count: counts[shown.job.id] || 0, action: signupButton(shown.job) }));
+    pinned.replaceChildren(jobCard(shown.job, t, { count: signups.counts[shown.job.id] || 0, action: signupButton(shown.job) }));
     pinned.hidden = false;
   } else {
     pinned.hidden = true;
@@ -58,44 +60,4 @@ $("timeline").replaceChildren(
   ),
 );
 
-async function post(path, body, method = "POST") {
-  const response = await fetch(path, {
-    method,
-    headers: { "Content-Type": "application/json", "X-CSRFToken": config.csrf_token },
-    body: JSON.stringify(body),
-  });
-  return { ok: response.ok, body: await response.json() };
-}
-
-async function tap(jobId) {
-  const reply = await post(`/api/v1/fairs/${config.fair_id}/signups`, { job_id: jobId, source: "replay", room_id: config.room_id });
-  if (reply.ok) {
-    signedUp.add(jobId);
-    counts[jobId] = reply.body.count;
-    render();
-  } else if (reply.body.error.fields.identity) {
-    waitingForIdentity = jobId;
-    $("identity").hidden = false;
-  } else {
-    notice(reply.body.error.message);
-  }
-}
-
-$("identity-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const reply = await post("/api/v1/identity", { name: $("identity-name").value, mobile: $("identity-mobile").value });
-  if (!reply.ok) {
-    $("identity-error").textContent = Object.values(reply.body.error.fields).join(" ") || reply.body.error.message;
-    return;
-  }
-  $("identity").hidden = true;
-  if (waitingForIdentity) tap(waitingForIdentity);
-  waitingForIdentity = null;
-});
-$("identity-cancel").addEventListener("click", () => ($("identity").hidden = true));
-
-fetch(`/api/v1/fairs/${config.fair_id}/signups/mine`).then((r) => r.json()).then((mine) => {
-  mine.job_ids.forEach((id) => signedUp.add(id));
-  render();
-});
 
