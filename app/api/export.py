@@ -91,6 +91,7 @@ def _page_reply(page_model, page: feed.FeedPage, items: list):
     errors=ERRORS,
 )
 def get_export_fairs():
+    """Fairs changed since a time, oldest change first (organisers' and export tokens)."""
     page = feed.changed_fairs(*_feed_args())
     items = [ExportFair(**fair_out(f).model_dump(), updated_at=f.updated_at) for f in page.items]
     return _page_reply(ExportFairPage, page, items)
@@ -106,6 +107,7 @@ def get_export_fairs():
     errors=ERRORS,
 )
 def get_export_jobs():
+    """Jobs changed since a time, oldest change first (organisers' and export tokens)."""
     page = feed.changed_jobs(*_feed_args())
     items = [
         ExportJob(
@@ -129,6 +131,7 @@ def get_export_jobs():
     errors=ERRORS,
 )
 def get_export_signups():
+    """Sign-ups with name and mobile changed since a time (personal-data scope only)."""
     page = feed.changed_signups(*_feed_args(), fair_id=request.args.get("fair_id"))
     items = [
         ExportSignUp(
@@ -161,6 +164,7 @@ def get_export_signups():
     errors=ERRORS,
 )
 def get_export_statistics():
+    """Each fair's figures, for fairs whose figures may have changed since a time."""
     page = feed.statistics_feed(*_feed_args())
     items = [ExportStatistics.model_validate(item) for item in page.items]
     return _page_reply(ExportStatisticsPage, page, items)

@@ -65,6 +65,7 @@ def _require_seeker() -> str:
     errors=(400, 403, 409, 422),
 )
 def post_identity():
+    """Say who you are (name and mobile) before signing up."""
     if bearer_token() is None:
         csrf.protect()  # it changes this browser's session
     if actor() is not None:
@@ -96,6 +97,7 @@ def _open_fair(fair_id: str):
     errors=(400, 403, 404, 422),
 )
 def post_signup(fair_id: str):
+    """Sign up for a job from the fair page or a replay."""
     if bearer_token() is None:
         csrf.protect()
     data = body(PageSignUpIn)
@@ -126,6 +128,7 @@ def post_signup(fair_id: str):
     errors=(400, 403, 404),
 )
 def delete_signup(fair_id: str, job_id: str):
+    """Withdraw a sign-up."""
     if bearer_token() is None:
         csrf.protect()
     seeker_id = _require_seeker()
@@ -144,6 +147,7 @@ def delete_signup(fair_id: str, job_id: str):
     errors=(404,),
 )
 def get_my_signups(fair_id: str):
+    """The jobs you signed up for at this fair."""
     fair = fairs.get_fair(actor(), fair_id)
     seeker_id = current_seeker_id()
     jobs = seeker_signups(fair.id, seeker_id) if seeker_id else []
@@ -171,6 +175,7 @@ def _managed_room(room_id: str):
     errors=(401, 403, 404, 409, 422),
 )
 def post_room_live(room_id: str):
+    """Open the broadcast: the room waits for video."""
     user, room = _managed_room(room_id)
     data = body(GoLiveIn)
     upload = None
@@ -195,6 +200,7 @@ def post_room_live(room_id: str):
     errors=(401, 403, 404, 409),
 )
 def post_room_end(room_id: str):
+    """End the broadcast (the replay stays)."""
     user, room = _managed_room(room_id)
     stream_runtime().end(room)
     db.session.commit()
@@ -216,6 +222,7 @@ def post_room_end(room_id: str):
     form_fields={"premiere_at": {"type": "string", "format": "date-time"}},
 )
 def post_room_upload(room_id: str):
+    """Upload a recorded video to premiere as live."""
     if bearer_token() is None:
         csrf.protect()
     user, room = _managed_room(room_id)
@@ -255,6 +262,7 @@ def _premiere_time(raw: str | None, room) -> datetime | None:
     errors=(401, 403, 404),
 )
 def get_room_uploads(room_id: str):
+    """The room's uploaded videos."""
     _user, room = _managed_room(room_id)
     uploads = db.session.scalars(
         select(Upload).where(Upload.room_id == room.id).order_by(Upload.created_at)

@@ -151,6 +151,7 @@ def _caller_seeker(user: User | None) -> Seeker:
     errors=(401, 403, 404, 409, 422),
 )
 def post_registration(fair_id: str):
+    """Register for the fair's venue (a seeker themself; organisers register walk-ins)."""
     _guard_session_write()
     data = body(RegistrationIn)
     user = _write_actor()
@@ -202,6 +203,7 @@ def _require_someone() -> User | None:
     errors=(401, 403, 404, 422),
 )
 def get_registrations(fair_id: str):
+    """The fair's registrations (organisers: all; anyone else: their own)."""
     refuse_export_only()  # names and mobile numbers
     status = _status_arg()
     user = _require_someone()
@@ -222,6 +224,7 @@ def get_registrations(fair_id: str):
     errors=(401, 422),
 )
 def get_my_registrations():
+    """Your own registrations at every fair."""
     refuse_export_only()  # names and mobile numbers
     user = _require_someone()
     found = onsite.my_registrations(user, held_tickets())
@@ -238,6 +241,7 @@ def get_my_registrations():
     errors=(404,),
 )
 def get_registration(registration_id: str):
+    """One registration (its owner and organisers)."""
     refuse_export_only()  # names and mobile numbers
     registration = onsite.get_registration(actor(), registration_id, held_tickets())
     return reply(registration_out(registration))
@@ -253,6 +257,7 @@ def get_registration(registration_id: str):
     errors=(400, 403, 404, 409),
 )
 def delete_registration(registration_id: str):
+    """Cancel a registration; the next person on the waiting list gets the place."""
     _guard_session_write()
     user = _write_actor()
     registration = onsite.get_registration(user, registration_id, held_tickets())
@@ -270,6 +275,7 @@ def delete_registration(registration_id: str):
     errors=(401, 403, 404, 409),
 )
 def post_confirm_waiting(fair_id: str):
+    """Give free places (after a capacity increase) to the waiting list now."""
     user = require_actor(write=True)
     fair = fairs.get_fair(user, fair_id)
     promoted = committed(onsite.confirm_waiting(user, fair))
@@ -286,6 +292,7 @@ def post_confirm_waiting(fair_id: str):
     errors=(404,),
 )
 def get_attendance(fair_id: str):
+    """Places at the venue: capacity, confirmed, waiting, left (and check-ins, for organisers)."""
     user = actor()
     fair = fairs.get_fair(user, fair_id)
     counts = onsite.attendance(fair)
@@ -312,6 +319,7 @@ def get_attendance(fair_id: str):
     errors=(401, 403, 404, 409, 422),
 )
 def post_checkin(fair_id: str):
+    """Check a person in by ticket code (or the ticket QR code's text) or mobile number."""
     user = require_actor(write=True)
     data = body(CheckInIn)
     fair = fairs.get_fair(user, fair_id)
@@ -330,6 +338,7 @@ def post_checkin(fair_id: str):
     errors=(401, 403, 404, 422),
 )
 def get_checkins(fair_id: str):
+    """Who checked in, latest first (organisers)."""
     refuse_export_only()  # names and mobile numbers
     user = require_actor()
     fair = fairs.get_fair(user, fair_id)
@@ -346,6 +355,7 @@ def get_checkins(fair_id: str):
     errors=(401, 403, 404, 409, 422),
 )
 def post_onsite_signup(fair_id: str):
+    """Sign a checked-in person up for a job at a booth (the employer's hosts, organisers)."""
     user = require_actor(write=True)
     data = body(OnsiteSignUpIn)
     fair = fairs.get_fair(user, fair_id)
@@ -383,6 +393,7 @@ def booth_out(fair_id: str, employer, number: str | None) -> BoothOut:
     errors=(404,),
 )
 def get_booths(fair_id: str):
+    """Each employer at the fair with its booth number (null when it has none)."""
     fair = fairs.get_fair(actor(), fair_id)
     booths = onsite.fair_booths(fair.id)
     return reply_many(
@@ -403,6 +414,7 @@ def get_booths(fair_id: str):
     errors=(401, 403, 404, 409, 422),
 )
 def put_booth(fair_id: str, employer_id: str):
+    """Set an employer's booth number at the fair (null takes the booth away)."""
     user = require_actor(write=True)
     data = body(BoothIn)
     fair = fairs.get_fair(user, fair_id)

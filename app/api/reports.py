@@ -49,6 +49,7 @@ def private(response):
     errors=(401, 403, 404),
 )
 def get_report(fair_id: str):
+    """How the fair went (organisers; hosts: their employer)."""
     response, status = reply(FairReport.model_validate(_report(fair_id)))
     return private(response), status
 
@@ -62,6 +63,7 @@ def get_report(fair_id: str):
     content_type="text/csv",
 )
 def get_report_csv(fair_id: str):
+    """The report's jobs table as CSV."""
     report = _report(fair_id)
     return private(
         Response(
@@ -81,6 +83,7 @@ def get_report_csv(fair_id: str):
     content_type=XLSX,
 )
 def get_report_xlsx(fair_id: str):
+    """The report as an Excel workbook."""
     report = _report(fair_id)
     return private(
         Response(
@@ -116,6 +119,7 @@ def candidate_out(signup, masked: bool = False) -> CandidateOut:
     errors=(401, 403, 404),
 )
 def get_candidates(fair_id: str, job_id: str):
+    """Who signed up for a job, with contact details (the employer's hosts, organisers)."""
     user = require_personal_data()
     fair = fairs.get_fair(user, fair_id)
     job = db.session.get(Job, job_id)
@@ -135,6 +139,7 @@ def get_candidates(fair_id: str, job_id: str):
     errors=(401, 403, 404, 422),
 )
 def patch_signup(signup_id: str):
+    """Record a follow-up: the new status and a dated note."""
     user = require_actor(write=True)
     signup = followup.get_signup(user, signup_id)
     data = body(FollowUpIn)
@@ -166,6 +171,7 @@ DASHBOARD_QUERY = {
     errors=(401, 403, 422),
 )
 def get_dashboard():
+    """Supply against demand across fairs, by day (organisers)."""
     user = fairs.require_organiser(require_actor())
     asked = {name: request.args[name] for name in DASHBOARD_QUERY if name in request.args}
     figures = market_dashboard(user, resolve_filter(parse(DashboardIn, asked)))

@@ -104,6 +104,7 @@ def committed(value):
     errors=(401, 422, 429),
 )
 def post_token():
+    """Exchange a username and password for an API token."""
     data = body(Credentials)
     try:
         user = authenticate(data.username, data.password, request.remote_addr or "")
@@ -126,6 +127,7 @@ def post_token():
     errors=(422,),
 )
 def get_employers():
+    """List employers."""
     return reply_many([EmployerOut.model_validate(e) for e in page(jobs.list_employers())])
 
 
@@ -140,6 +142,7 @@ def get_employers():
     errors=(401, 403, 409, 422),
 )
 def post_employer():
+    """Register an employer."""
     employer = jobs.create_employer(require_actor(write=True), body(EmployerIn))
     return reply(EmployerOut.model_validate(committed(employer)), 201)
 
@@ -156,6 +159,7 @@ def post_employer():
     errors=(422,),
 )
 def get_jobs():
+    """List the jobs the caller may see."""
     found = db.session.scalars(jobs.visible_jobs(actor())).unique().all()
     return reply_many([job_out(j) for j in page(list(found))])
 
@@ -171,12 +175,14 @@ def get_jobs():
     errors=(401, 403, 422),
 )
 def post_job():
+    """Add a job (hosts: to their employer)."""
     job = jobs.create_job(require_actor(write=True), body(JobIn))
     return reply(job_out(committed(job)), 201)
 
 
 @endpoint("/jobs/{job_id}", "GET", "One job", "jobs", returns=JobOut, auth=False, errors=(404,))
 def get_job(job_id: str):
+    """One job."""
     return reply(job_out(jobs.get_job(actor(), job_id)))
 
 
@@ -190,6 +196,7 @@ def get_job(job_id: str):
     errors=(401, 403, 404, 422),
 )
 def patch_job(job_id: str):
+    """Change a job."""
     user = require_actor(write=True)
     job = jobs.get_job(user, job_id)
     return reply(job_out(committed(jobs.update_job(user, job, body(JobFields)))))
@@ -207,6 +214,7 @@ def patch_job(job_id: str):
     errors=(422,),
 )
 def get_fairs():
+    """List fairs (published ones, or all for organisers)."""
     found = fairs.list_fairs(actor(), time_arg("from"), time_arg("to"))
     return reply_many([fair_out(f) for f in page(found)])
 
@@ -222,6 +230,7 @@ def get_fairs():
     errors=(401, 403, 422),
 )
 def post_fair():
+    """Schedule a fair (as a draft)."""
     fair = fairs.schedule_fair(require_actor(write=True), body(FairIn))
     return reply(fair_out(committed(fair)), 201)
 
@@ -230,6 +239,7 @@ def post_fair():
     "/fairs/{fair_id}", "GET", "One fair", "fairs", returns=FairOut, auth=False, errors=(404,)
 )
 def get_fair(fair_id: str):
+    """One fair."""
     return reply(fair_out(fairs.get_fair(actor(), fair_id)))
 
 
@@ -243,6 +253,7 @@ def get_fair(fair_id: str):
     errors=(401, 403, 404, 409, 422),
 )
 def patch_fair(fair_id: str):
+    """Change a fair or move its status."""
     user = require_actor(write=True)
     fair = fairs.get_fair(user, fair_id)
     return reply(fair_out(committed(fairs.update_fair(user, fair, body(FairPatch)))))
@@ -259,6 +270,7 @@ def patch_fair(fair_id: str):
     errors=(401, 403, 404, 409, 422),
 )
 def post_fair_job(fair_id: str):
+    """Attach a job to a fair."""
     user = require_actor(write=True)
     fair = fairs.get_fair(user, fair_id)
     fairs.attach_job(user, fair, body(FairJobIn).job_id)
@@ -276,6 +288,7 @@ def post_fair_job(fair_id: str):
     errors=(404,),
 )
 def get_fair_rooms(fair_id: str):
+    """A fair's live sessions."""
     viewer = actor()
     fair = fairs.get_fair(viewer, fair_id)
     return reply_many([room_out(r, viewer) for r in fair.rooms])
@@ -292,6 +305,7 @@ def get_fair_rooms(fair_id: str):
     errors=(401, 403, 404, 409, 422),
 )
 def post_fair_room(fair_id: str):
+    """Schedule a live session."""
     user = require_actor(write=True)
     fair = fairs.get_fair(user, fair_id)
     room = committed(fairs.schedule_room(user, fair, body(RoomIn)))
@@ -308,6 +322,7 @@ def post_fair_room(fair_id: str):
     errors=(404,),
 )
 def get_room(room_id: str):
+    """One live session (with ingest for its host)."""
     viewer = actor()
     return reply(room_out(fairs.get_room(viewer, room_id), viewer))
 
@@ -322,6 +337,7 @@ def get_room(room_id: str):
     errors=(401, 403, 404, 409, 422),
 )
 def patch_room(room_id: str):
+    """Change a live session's title, host or slot."""
     user = require_actor(write=True)
     room = fairs.get_room(user, room_id)
     room = committed(fairs.update_room(user, room, body(RoomFields)))
@@ -337,6 +353,7 @@ def patch_room(room_id: str):
     errors=(401, 403, 404),
 )
 def post_room_key(room_id: str):
+    """Rotate the room's ingest secret."""
     user = require_actor(write=True)
     room = fairs.get_room(user, room_id)
     fairs.rotate_stream_key(user, room)
@@ -355,6 +372,7 @@ def post_room_key(room_id: str):
     content_type="text/calendar",
 )
 def get_fair_calendar(fair_id: str):
+    """The fair's sessions as an iCalendar file."""
     fair = fairs.get_fair(actor(), fair_id)
     return Response(
         fair_calendar(fair),
