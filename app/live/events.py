@@ -35,6 +35,7 @@ from app.live.schemas import (
     UnpinIn,
 )
 from app.live.signups import SignUpRequest, WithdrawRequest, seeker_signups
+from app.reports import rollups
 from app.schemas import parse
 from app.validators import mask_mobile
 
@@ -293,10 +294,14 @@ class LiveNamespace(Namespace):
         payload = parse(CardIn, data)
         room = self._room(connection, payload.room_id)
         run_id, offset = stream_position(room)
-        card = services.push_card(connection, room, payload.job_id, offset, run_id)
+        card = services.push_card(
+            connection, room, payload.job_id, offset, run_id, mark_audience=False
+        )
         db.session.commit()
         card_json = services.card_json(card)
         broadcast.card_pushed(room.id, card_json)
+        rollups.record_card_audience(room.id, room.fair_id)  # for the report, after the viewers
+        db.session.commit()
         return {"card_id": card.id, "card": card_json}
 
     def handle_unpin_card(self, connection: Connection, data) -> dict:

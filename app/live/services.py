@@ -100,8 +100,13 @@ def push_card(
     job_id: str,
     stream_offset_ms: int | None = None,
     run_id: str | None = None,
+    mark_audience: bool = True,
 ) -> CardPush:
-    """Show a job to everyone in the room; it replaces the pinned card."""
+    """Show a job to everyone in the room; it replaces the pinned card.
+
+    mark_audience=False leaves noting who saw it to the caller (the live handler does it after
+    the broadcast, so viewers are not kept waiting for a report's rollup).
+    """
     require_manager(connection, room)
     if room.fair.status.value in ("ended", "cancelled"):
         raise Conflict("The fair is over.")
@@ -127,7 +132,8 @@ def push_card(
     )
     db.session.add(card)
     db.session.flush()
-    rollups.record_card_audience(room.id, room.fair_id)
+    if mark_audience:
+        rollups.record_card_audience(room.id, room.fair_id)
     return card
 
 
