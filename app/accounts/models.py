@@ -19,6 +19,14 @@ class Role(StrEnum):
     SEEKER = "seeker"
 
 
+class RealNameLevel(StrEnum):
+    """How far a seeker's real name is established (the platform's headline figures)."""
+
+    NONE = "none"
+    ID_CHECKED = "id_checked"  # the ID number is well-formed and fits the name's owner's birth
+    VERIFIED = "verified"  # the authority's name + ID check said yes
+
+
 class Seeker(db.Model):
     """A job seeker as a person: one mobile number is one person, online and on site."""
 
@@ -26,10 +34,37 @@ class Seeker(db.Model):
 
     id: Mapped[str] = mapped_column(IdColumn(), primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(50))
-    mobile: Mapped[str] = mapped_column(String(11), unique=True)
+    # None once the person deleted their account (their sign-ups stay, anonymised, in counts).
+    mobile: Mapped[str | None] = mapped_column(String(11), unique=True)
     # A keyed hash (never the number itself), so the same ID finds the same person.
     id_number_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Shown where the real ID number would be (contracts, staff pages): 3505**********123X.
+    id_number_masked: Mapped[str | None] = mapped_column(String(18))
+    # Set when the person proved the number with an SMS code; None for staff-made records.
+    mobile_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    real_name_level: Mapped[RealNameLevel] = mapped_column(
+        enum_type(RealNameLevel), default=RealNameLevel.NONE
+    )
+    real_name_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The staff member who registered this person on their behalf (service hall, desk).
+    registered_by_id: Mapped[str | None] = mapped_column(
+        # users refer to seekers too: the constraint is added after both tables exist.
+        ForeignKey("users.id", use_alter=True, name="fk_seekers_registered_by_id")
+    )
+    # The privacy notice the person agreed to at their first verification.
+    consent_version: Mapped[str | None] = mapped_column(String(20))
+    consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    @property
+    def mobile_verified(self) -> bool:
+        return self.mobile_verified_at is not None
+
+    @property
+    def staff_registered(self) -> bool:
+        """Made by staff for someone who has not yet proved their number themself."""
+        return self.registered_by_id is not None and self.mobile_verified_at is None
 
 
 class User(UserMixin, db.Model):
