@@ -44,7 +44,7 @@ def run_server(settings: Settings, host: str, port: int) -> None:
         click.echo(f"faircast: no working ffmpeg: {exc}", err=True)
         sys.exit(2)
     app = create_app(settings)
-    from app.live.media import stream_runtime
+    from app.live.runtime import stream_runtime
 
     streaming.install_signal_handlers(stream_runtime(app).supervisor())
     open_files = _raise_open_files_limit()

@@ -7,8 +7,11 @@ import sqlite3
 import threading
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Enum, String, TypeDecorator, event
+from sqlalchemy import DateTime, Enum, String, Table, TypeDecorator, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+
+from app.extensions import db
 
 ID_LENGTH = 16
 # Room for values added later without widening the column.
@@ -131,6 +134,12 @@ def tune_engine(engine: Engine) -> None:
         dbapi = conn.connection.dbapi_connection
         if isinstance(dbapi, LockingSQLiteConnection) and _is_write(statement):
             dbapi.acquire_write()
+
+
+def insert_for(table: Table):
+    """INSERT for the session's database, with its ON CONFLICT clauses (SQLite or PostgreSQL)."""
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 def enum_type(enum_class) -> Enum:

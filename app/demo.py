@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import url_for
 from sqlalchemy import select
 
+from app.accounts.actor import Actor
 from app.accounts.models import Role
 from app.accounts.schemas import NewUser
 from app.accounts.services import create_user, find_user
@@ -246,9 +247,9 @@ def _seed_onsite(fair: Fair, employers: dict[str, Employer]) -> None:
     """Booth numbers, and a ticket for the demo seeker (both unchanged when run again)."""
     from app.onsite.services import register_seeker, set_booth
 
-    organiser = find_user("organiser")
+    organiser = Actor.of(find_user("organiser"))
     db.session.flush()
     for name, number in BOOTHS.items():
         set_booth(organiser, fair, employers[name].id, number)
     seeker = find_user("seeker")
-    register_seeker(seeker, fair, seeker.seeker)
+    register_seeker(Actor.of(seeker), fair, seeker.seeker)

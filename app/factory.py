@@ -64,8 +64,9 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
     babel.init_app(
         app, locale_selector=select_locale, default_translation_directories="translations"
     )
-    from app.live import events as _live_events  # noqa: F401 - registers /live before the server exists
+    from app.live.events import register_namespace
 
+    register_namespace()  # before the server is built, which takes the namespaces
     socketio.init_app(
         app,
         async_mode=settings.async_mode,
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
         async_handlers=False,
     )
     _register_blueprints(app)
+    _connect_listeners()
     _register_error_handlers(app)
     register_filters(app)
     _register_template_globals(app)
@@ -89,13 +91,7 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts import views as accounts_views
-    from app.api import export as _api_export  # noqa: F401 - registers the endpoints
-    from app.api import handlers as _api_handlers  # noqa: F401 - registers the API's hooks
-    from app.api import live as _api_live  # noqa: F401 - registers the endpoints
-    from app.api import onsite as _api_onsite  # noqa: F401 - registers the endpoints
-    from app.api import reports as _api_reports  # noqa: F401 - registers the endpoints
-    from app.api import views as _api_views  # noqa: F401 - registers the endpoints
-    from app.api.registry import bp as api_bp
+    from app.api import create_blueprint as api_blueprint
     from app.fairs import views as fairs_views
     from app.i18n import bp as i18n_bp
     from app.jobs import views as jobs_views
@@ -113,10 +109,19 @@ def _register_blueprints(app: Flask) -> None:
         reports_views.bp,
         i18n_bp,
         vendor_bp,
-        api_bp,
+        api_blueprint(),
     )
     for bp in blueprints:
         app.register_blueprint(bp)
+
+
+def _connect_listeners() -> None:
+    """Who hears what happens (app/announce.py); connecting twice changes nothing."""
+    from app.live import listeners as live_listeners
+    from app.reports import listeners as report_listeners
+
+    live_listeners.connect()
+    report_listeners.connect()
 
 
 def _register_error_handlers(app: Flask) -> None:

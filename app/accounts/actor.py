@@ -8,14 +8,17 @@ from dataclasses import dataclass
 from app.accounts.models import Role, TokenScope, User
 from app.errors import Forbidden, Unauthorized
 
+# How a person key starts: a known person, a staff account, a browser (visitor).
+SEEKER_PREFIX, USER_PREFIX, VISITOR_PREFIX = "s:", "u:", "v:"
+
 
 def person_key(seeker_id: str | None, user_id: str | None, visitor_id: str | None) -> str:
     """Who this is for counting and moderation: the person if known, else the browser."""
     if seeker_id:
-        return f"s:{seeker_id}"
+        return SEEKER_PREFIX + seeker_id
     if user_id:
-        return f"u:{user_id}"
-    return f"v:{visitor_id}"
+        return USER_PREFIX + user_id
+    return VISITOR_PREFIX + (visitor_id or "")
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,7 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     employer = relationship("Employer")
-    seeker = relationship("Seeker")
+    seeker = relationship("Seeker", foreign_keys=[seeker_id])
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"

@@ -14,8 +14,9 @@ from app.accounts.services import (
     load_session_user,
     start_login_session,
 )
+from app.announce import commit
 from app.errors import DomainError
-from app.extensions import db, login
+from app.extensions import login
 from app.i18n import safe_next
 from app.schemas import parse
 
@@ -54,13 +55,13 @@ def login_page():
             )
             user = authenticate(data.username, data.password, request.remote_addr or "")
         except DomainError as exc:
-            db.session.commit()  # keep the failure record that rate limiting counts
+            commit()  # keep the failure record that rate limiting counts
             error = exc.message if exc.status == 429 else _("Wrong username or password.")
             return render_template(
                 "accounts/login.html", error=error, username=username
             ), exc.status
         session[LOGIN_SESSION_KEY] = start_login_session(user).id
-        db.session.commit()
+        commit()
         login_user(user)
         return redirect(
             safe_next(request.args.get("next")) if request.args.get("next") else home_for(user)
@@ -75,6 +76,6 @@ def login_page():
 def logout():
     """Sign out of this browser: the session and its live connections end."""
     end_login_session(session.pop(LOGIN_SESSION_KEY, None))
-    db.session.commit()
+    commit()
     logout_user()
     return redirect(url_for("fairs.index"))

@@ -1,74 +1,63 @@
-"""Who is calling the API: a bearer token or the browser session (which then needs CSRF)."""
+"""Who is calling the API: the Actor of a bearer token or of the browser session (whose writes
+then need a CSRF token)."""
 
 from __future__ import annotations
 
-from flask import g, request
-from flask_login import current_user
+from flask import current_app, request
 
-from app.accounts.models import TokenScope, User
-from app.accounts.services import token_for
-from app.db import utcnow
-from app.errors import Forbidden, Unauthorized
+from app.accounts.actor import Actor
+from app.accounts.doors import VISITOR_COOKIE, bearer_token, current_actor
+from app.api.registry import Endpoint
+from app.errors import Forbidden
 from app.extensions import csrf
 
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
-def bearer_token() -> str | None:
-    """The token in an Authorization: Bearer header, if one was sent."""
-    header = request.headers.get("Authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() != "bearer" or not value.strip():
-        return None
-    return value.strip()
+def authenticate_request(spec: Endpoint | None) -> None:
+    """Resolve the caller once per request; a browser's writes must carry its CSRF token.
 
-
-def authenticate_request() -> None:
-    """Resolve the caller once per request into g.actor and g.scope."""
-    g.actor, g.scope = None, None
-    raw = bearer_token()
-    if raw is not None:
-        record = token_for(raw)
-        if record is None:
-            raise Unauthorized("The API token is not valid.")
-        if record.last_used_at is None or (utcnow() - record.last_used_at).total_seconds() > 60:
-            record.last_used_at = utcnow()
-        g.actor, g.scope = record.user, record.scope
+    A write without a bearer token needs it when a signed-in session makes it, and when
+    anyone may make it (spec.auth False) and it uses the browser session, or comes with
+    FairCast's cookies (what another site could make a browser send). An anonymous write to
+    an operation for signed-in callers is refused as unauthenticated instead.
+    """
+    caller = current_actor()
+    if request.method not in UNSAFE_METHODS or bearer_token() is not None:
         return
-    if current_user.is_authenticated:
-        if request.method in UNSAFE_METHODS:
+    if caller.is_authenticated:
+        csrf.protect()
+    elif spec is None or not spec.auth:
+        if spec is None or spec.session or _has_our_cookies():
             csrf.protect()
-        g.actor, g.scope = current_user._get_current_object(), TokenScope.FULL
 
 
-def actor() -> User | None:
-    """The calling user, or None for an anonymous request."""
-    return g.get("actor")
+def _has_our_cookies() -> bool:
+    names = (current_app.config["SESSION_COOKIE_NAME"], VISITOR_COOKIE)
+    return any(name in request.cookies for name in names)
 
 
-def require_actor(*, write: bool = False) -> User:
-    """The calling user; Unauthorized when anonymous, Forbidden for a read-only token."""
-    user = actor()
-    if user is None:
-        raise Unauthorized("Sign in or send an API token.")
-    if write and g.scope != TokenScope.FULL:
-        raise Forbidden("This token may only read exports.")
-    return user
+def actor() -> Actor:
+    """The caller (anonymous when nobody signed in)."""
+    return current_actor()
 
 
-def require_personal_data() -> User:
+def require_actor(*, write: bool = False) -> Actor:
+    """The signed-in caller; Unauthorized when anonymous, Forbidden for a read-only token."""
+    caller = actor().require_signed_in()
+    if write:
+        caller.require_full_access()
+    return caller
+
+
+def require_personal_data() -> Actor:
     """The calling user, unless their token's scope leaves out people's contact details."""
-    user = require_actor()
+    caller = require_actor()
     refuse_export_only()
-    return user
+    return caller
 
 
 def refuse_export_only() -> None:
     """Forbidden for a token whose scope leaves out people's contact details."""
-    if g.get("scope") == TokenScope.EXPORT:
+    if actor().is_authenticated and not actor().reads_personal_data:
         raise Forbidden("This token may not read personal data.")
-
-
-def scope() -> TokenScope | None:
-    """What the caller's credentials allow (None when anonymous)."""
-    return g.get("scope")

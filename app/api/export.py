@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from flask import request
 
-from app.api.auth import require_actor, scope
+from app.api.auth import require_actor
 from app.api.registry import endpoint
 from app.api.reports import private
 from app.api.serializers import fair_out
@@ -70,8 +70,7 @@ def _cursor() -> str | None:
 
 def _feed_args() -> tuple:
     """Who asks with what scope, then since, cursor and limit (checked in that order)."""
-    user = require_actor()
-    return user, scope(), _since(), _cursor(), int_arg("limit", DEFAULT_LIMIT, 1, MAX_PAGE)
+    return require_actor(), _since(), _cursor(), int_arg("limit", DEFAULT_LIMIT, 1, MAX_PAGE)
 
 
 def _page_reply(page_model, page: feed.FeedPage, items: list):
@@ -84,7 +83,6 @@ def _page_reply(page_model, page: feed.FeedPage, items: list):
 @endpoint(
     "/export/fairs",
     "GET",
-    "Fairs changed since a time, oldest change first (organisers' and export tokens)",
     TAG,
     returns=ExportFairPage,
     query=FEED_QUERY,
@@ -100,7 +98,6 @@ def get_export_fairs():
 @endpoint(
     "/export/jobs",
     "GET",
-    "Jobs changed since a time, oldest change first (organisers' and export tokens)",
     TAG,
     returns=ExportJobPage,
     query=FEED_QUERY,
@@ -123,8 +120,6 @@ def get_export_jobs():
 @endpoint(
     "/export/signups",
     "GET",
-    "Sign-ups with name and mobile, changed since a time (scope export_personal, or an "
-    "organiser's full token)",
     TAG,
     returns=ExportSignUpPage,
     query={**FEED_QUERY, "fair_id": {"type": "string", "minLength": 1, "maxLength": 32}},
@@ -157,7 +152,6 @@ def get_export_signups():
 @endpoint(
     "/export/statistics",
     "GET",
-    "Each fair's figures, for fairs whose figures may have changed since a time",
     TAG,
     returns=ExportStatisticsPage,
     query=FEED_QUERY,

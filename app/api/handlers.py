@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.api.auth import authenticate_request
 from app.api.openapi import openapi_document
-from app.api.registry import API_PREFIX, bp
+from app.api.registry import API_PREFIX, spec_of
 from app.errors import DomainError
 from app.extensions import csrf, db
 from app.urls import settings
-
-csrf.exempt(bp)  # the API checks CSRF itself, only for cookie-authenticated writes
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None):
@@ -21,21 +19,29 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
     return jsonify({"error": {"code": code, "message": message, "fields": fields or {}}}), status
 
 
-@bp.before_request
-def _authenticate():
-    authenticate_request()
-
-
 OPENAPI_KEY = "faircast_openapi"
 
 
-@bp.route("/openapi.json")
-def openapi_json():
-    """The OpenAPI document describing this API (built once: the endpoints do not change)."""
-    document = current_app.extensions.get(OPENAPI_KEY)
-    if document is None:
-        document = current_app.extensions[OPENAPI_KEY] = openapi_document(settings().public_url)
-    return jsonify(document)
+def install_hooks(bp: Blueprint) -> None:
+    """Authenticate every API request, and serve the OpenAPI document of bp's endpoints."""
+    csrf.exempt(bp)  # the API checks CSRF itself, only for the browser session's writes
+
+    @bp.before_request
+    def _authenticate():
+        spec = spec_of(current_app.view_functions.get(request.endpoint))
+        if spec is not None and spec.max_bytes is not None:
+            # Before anything reads the body (the CSRF check reads a form).
+            request.max_content_length = spec.max_bytes
+        authenticate_request(spec)
+
+    @bp.route("/openapi.json")
+    def openapi_json():
+        """The OpenAPI document describing this API (built once: the endpoints do not change)."""
+        document = current_app.extensions.get(OPENAPI_KEY)
+        if document is None:
+            document = openapi_document(settings().public_url, bp.endpoints)
+            current_app.extensions[OPENAPI_KEY] = document
+        return jsonify(document)
 
 
 def is_api_request() -> bool:

@@ -5,17 +5,18 @@ from __future__ import annotations
 from flask import current_app, request, url_for
 from sqlalchemy import select
 
-from app.accounts.models import Seeker, User
+from app.accounts.actor import Actor
+from app.accounts.models import Seeker
 from app.accounts.schemas import Identity
-from app.api.auth import actor, bearer_token, refuse_export_only, require_actor
-from app.api.live import current_seeker_id
+from app.announce import commit
+from app.api.auth import actor, refuse_export_only, require_actor
 from app.api.registry import endpoint
 from app.api.views import PAGE_QUERY, body, committed, page, reply, reply_many
 from app.errors import Forbidden, Unauthorized, ValidationError
-from app.extensions import csrf, db
+from app.extensions import db
 from app.fairs import services as fairs
-from app.live.runtime import live_runtime
 from app.onsite import services as onsite
+from app.onsite.held import held_tickets, hold_ticket
 from app.onsite.models import CheckIn, Registration, RegistrationStatus
 from app.onsite.schemas import (
     AttendanceOut,
@@ -29,7 +30,6 @@ from app.onsite.schemas import (
     RegistrationIn,
     RegistrationOut,
 )
-from app.onsite.views import held_tickets, hold_ticket
 from app.urls import absolute_url
 from app.validators import mask_mobile
 
@@ -39,15 +39,10 @@ STATUS_QUERY = {
 }
 
 
-def _guard_session_write() -> None:
-    """Anonymous browsers write with their session cookie, so they need the CSRF token too."""
-    if bearer_token() is None:
-        csrf.protect()
-
-
-def _write_actor() -> User | None:
-    """The caller for a write: anonymous, or a user whose token may write."""
-    return require_actor(write=True) if actor() is not None else None
+def _write_actor() -> Actor:
+    """The caller for a write: anonymous, or a user whose credentials may write."""
+    caller = actor()
+    return caller.require_full_access() if caller.is_authenticated else caller
 
 
 def registration_out(registration: Registration, created: bool = False) -> RegistrationOut:
@@ -126,14 +121,13 @@ def checkin_out(checkin: CheckIn) -> CheckInOut:
     )
 
 
-def _caller_seeker(user: User | None) -> Seeker:
-    if user is not None and user.seeker_id is None:
+def _caller_seeker(user: Actor) -> Seeker:
+    if user.is_staff:
         raise Forbidden(
             "Staff accounts do not register themselves; send name and mobile for a walk-in.",
             {"mobile": "required for a walk-in"},
         )
-    seeker_id = current_seeker_id()
-    seeker = db.session.get(Seeker, seeker_id) if seeker_id else None
+    seeker = db.session.get(Seeker, user.seeker_id) if user.seeker_id else None
     if seeker is None:
         raise Forbidden("Tell us your name and mobile number first.", {"identity": "required"})
     return seeker
@@ -142,7 +136,6 @@ def _caller_seeker(user: User | None) -> Seeker:
 @endpoint(
     "/fairs/{fair_id}/registrations",
     "POST",
-    "Register for the fair's venue (a seeker themself; organisers a walk-in by name and mobile)",
     TAG,
     body=RegistrationIn,
     returns=RegistrationOut,
@@ -152,12 +145,11 @@ def _caller_seeker(user: User | None) -> Seeker:
 )
 def post_registration(fair_id: str):
     """Register for the fair's venue (a seeker themself; organisers register walk-ins)."""
-    _guard_session_write()
     data = body(RegistrationIn)
     user = _write_actor()
     fair = fairs.get_fair(user, fair_id)
     if data.is_walk_in:
-        if user is None:
+        if not user.is_authenticated:
             raise Unauthorized("Sign in as an organiser to register a walk-in.")
         identity = Identity(name=data.name, mobile=data.mobile)
         registration, created = onsite.register_walk_in(
@@ -167,7 +159,7 @@ def post_registration(fair_id: str):
         seeker = _caller_seeker(user)
         registration, created = onsite.register_seeker(user, fair, seeker, held_tickets())
     committed(registration)
-    if user is None:
+    if not user.is_authenticated:
         hold_ticket(registration.id)
     return reply(registration_out(registration, created), 201)
 
@@ -184,9 +176,9 @@ def _status_arg() -> RegistrationStatus | None:
         ) from None
 
 
-def _require_someone() -> User | None:
+def _require_someone() -> Actor:
     user = actor()
-    if user is None and not held_tickets():
+    if not user.is_authenticated and not held_tickets():
         raise Unauthorized("Sign in, or register in this browser, to see registrations.")
     return user
 
@@ -194,7 +186,6 @@ def _require_someone() -> User | None:
 @endpoint(
     "/fairs/{fair_id}/registrations",
     "GET",
-    "The fair's registrations (organisers: all; anyone else: their own)",
     TAG,
     returns=RegistrationOut,
     many=True,
@@ -215,7 +206,6 @@ def get_registrations(fair_id: str):
 @endpoint(
     "/registrations",
     "GET",
-    "Your own registrations at every fair",
     TAG,
     returns=RegistrationOut,
     many=True,
@@ -234,7 +224,6 @@ def get_my_registrations():
 @endpoint(
     "/registrations/{registration_id}",
     "GET",
-    "One registration (its owner and organisers)",
     TAG,
     returns=RegistrationOut,
     auth=False,
@@ -250,7 +239,6 @@ def get_registration(registration_id: str):
 @endpoint(
     "/registrations/{registration_id}",
     "DELETE",
-    "Cancel a registration; the next person on the waiting list gets the place",
     TAG,
     returns=RegistrationOut,
     auth=False,
@@ -258,7 +246,6 @@ def get_registration(registration_id: str):
 )
 def delete_registration(registration_id: str):
     """Cancel a registration; the next person on the waiting list gets the place."""
-    _guard_session_write()
     user = _write_actor()
     registration = onsite.get_registration(user, registration_id, held_tickets())
     onsite.cancel_registration(user, registration, held_tickets())
@@ -268,7 +255,6 @@ def delete_registration(registration_id: str):
 @endpoint(
     "/fairs/{fair_id}/waitlist/confirm",
     "POST",
-    "Give free places (after a capacity increase) to the waiting list now",
     TAG,
     returns=RegistrationOut,
     many=True,
@@ -285,7 +271,6 @@ def post_confirm_waiting(fair_id: str):
 @endpoint(
     "/fairs/{fair_id}/attendance",
     "GET",
-    "Places at the venue: capacity, confirmed, waiting, left (and check-ins, for organisers)",
     TAG,
     returns=AttendanceOut,
     auth=False,
@@ -311,7 +296,6 @@ def get_attendance(fair_id: str):
 @endpoint(
     "/fairs/{fair_id}/checkins",
     "POST",
-    "Check a person in by ticket code (or the ticket QR code's text) or mobile number",
     TAG,
     body=CheckInIn,
     returns=CheckInOut,
@@ -330,7 +314,6 @@ def post_checkin(fair_id: str):
 @endpoint(
     "/fairs/{fair_id}/checkins",
     "GET",
-    "Who checked in, latest first (organisers)",
     TAG,
     returns=CheckInOut,
     many=True,
@@ -348,7 +331,6 @@ def get_checkins(fair_id: str):
 @endpoint(
     "/fairs/{fair_id}/onsite-signups",
     "POST",
-    "Sign a checked-in person up for a job at a booth (the employer's hosts, organisers)",
     TAG,
     body=OnsiteSignUpIn,
     returns=OnsiteSignUpOut,
@@ -359,15 +341,14 @@ def post_onsite_signup(fair_id: str):
     user = require_actor(write=True)
     data = body(OnsiteSignUpIn)
     fair = fairs.get_fair(user, fair_id)
-    signup, registration = onsite.prepare_onsite_signup(user, fair, data)
-    person = _masked(registration.seeker)
-    # The request's own change (a token's last use) is kept; the sign-up itself goes through
-    # the group-commit writer like every other sign-up, with the source "onsite".
-    db.session.commit()
-    result = live_runtime().sign_up(signup)
+    result, registration = onsite.take_booth_sign_up(user, fair, data)
+    commit()
     return reply(
         OnsiteSignUpOut(
-            created=result.created, count=result.count, job_id=signup.job_id, person=person
+            created=result.created,
+            count=result.count,
+            job_id=data.job_id,
+            person=_masked(registration.seeker),
         )
     )
 
@@ -385,7 +366,6 @@ def booth_out(fair_id: str, employer, number: str | None) -> BoothOut:
 @endpoint(
     "/fairs/{fair_id}/booths",
     "GET",
-    "Each employer at the fair with its booth number (null when it has none)",
     TAG,
     returns=BoothOut,
     many=True,
@@ -407,7 +387,6 @@ def get_booths(fair_id: str):
 @endpoint(
     "/fairs/{fair_id}/booths/{employer_id}",
     "PUT",
-    "Set an employer's booth number at the fair (null takes the booth away)",
     TAG,
     body=BoothIn,
     returns=BoothOut,

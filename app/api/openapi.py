@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from app.api.registry import API_PREFIX, ENDPOINTS, Endpoint
+from app.api.registry import API_PREFIX, Endpoint
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -122,11 +122,11 @@ def _operation(ep: Endpoint, schemas: _Schemas) -> dict:
     return op
 
 
-def openapi_document(server_url: str) -> dict:
-    """The OpenAPI document for every endpoint registered so far."""
+def openapi_document(server_url: str, endpoints: list[Endpoint]) -> dict:
+    """The OpenAPI document for these endpoints."""
     schemas = _Schemas()
     paths: dict[str, dict] = {}
-    for ep in ENDPOINTS:
+    for ep in endpoints:
         paths.setdefault(API_PREFIX + ep.path, {})[ep.method] = _operation(ep, schemas)
     return {
         "openapi": "3.1.0",

@@ -43,7 +43,6 @@ def private(response):
 @endpoint(
     "/fairs/{fair_id}/report",
     "GET",
-    "How the fair went (organisers; hosts: their employer)",
     "reports",
     returns=FairReport,
     errors=(401, 403, 404),
@@ -57,7 +56,6 @@ def get_report(fair_id: str):
 @endpoint(
     "/fairs/{fair_id}/report.csv",
     "GET",
-    "The report's jobs table as CSV",
     "reports",
     errors=(401, 403, 404),
     content_type="text/csv",
@@ -77,7 +75,6 @@ def get_report_csv(fair_id: str):
 @endpoint(
     "/fairs/{fair_id}/report.xlsx",
     "GET",
-    "The report as an Excel workbook",
     "reports",
     errors=(401, 403, 404),
     content_type=XLSX,
@@ -112,7 +109,6 @@ def candidate_out(signup, masked: bool = False) -> CandidateOut:
 @endpoint(
     "/fairs/{fair_id}/jobs/{job_id}/candidates",
     "GET",
-    "Who signed up for a job, with contact details (the employer's hosts, organisers)",
     "reports",
     returns=CandidateOut,
     many=True,
@@ -132,7 +128,6 @@ def get_candidates(fair_id: str, job_id: str):
 @endpoint(
     "/signups/{signup_id}",
     "PATCH",
-    "Record a follow-up: the new status and a dated note",
     "reports",
     body=FollowUpIn,
     returns=CandidateOut,
@@ -163,8 +158,6 @@ DASHBOARD_QUERY = {
 @endpoint(
     "/dashboard",
     "GET",
-    "Supply (positions, openings, pay) against demand (sign-ups, intents) across fairs, by day "
-    "(organisers)",
     "reports",
     returns=Dashboard,
     query=DASHBOARD_QUERY,

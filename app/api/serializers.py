@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from flask import url_for
 
-from app.accounts.models import User
+from app.accounts.actor import Actor
 from app.fairs.models import Fair, Room
 from app.fairs.schemas import FairOut, HostOut, IngestOut, RoomOut
 from app.fairs.services import can_manage_room
 from app.jobs.models import Job
 from app.jobs.schemas import JobOut
-from app.urls import absolute_url, ingest_urls, room_media_urls
+from app.live.locations import ingest_urls, media_urls
+from app.live.runtime import stream_runtime
+from app.urls import absolute_url
 
 
 def job_out(job: Job) -> JobOut:
@@ -36,9 +38,9 @@ def fair_out(fair: Fair) -> FairOut:
     )
 
 
-def room_out(room: Room, viewer: User | None) -> RoomOut:
+def room_out(room: Room, viewer: Actor) -> RoomOut:
     fair = room.fair
-    hls_url, replay_url = room_media_urls(room)
+    hls_url, replay_url = media_urls(room)
     out = RoomOut(
         id=room.id,
         fair_id=room.fair_id,
@@ -53,5 +55,6 @@ def room_out(room: Room, viewer: User | None) -> RoomOut:
         url=absolute_url(url_for("live.room", room_id=room.id)),
     )
     if can_manage_room(viewer, room):
-        out.ingest = IngestOut(stream_key=room.stream_key, **ingest_urls(room))
+        local = stream_runtime().local_state(room.id)
+        out.ingest = IngestOut(stream_key=room.stream_key, **ingest_urls(room, local))
     return out

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from app.accounts.schemas import Credentials, TokenOut
 from app.accounts.services import authenticate, create_token
+from app.announce import commit
 from app.api.auth import actor, require_actor
 from app.api.registry import endpoint
 from app.api.serializers import fair_out, job_out, room_out
@@ -19,7 +20,6 @@ from app.fairs.calendar import fair_calendar
 from app.fairs.schemas import FairIn, FairJobIn, FairOut, FairPatch, RoomFields, RoomIn, RoomOut
 from app.jobs import services as jobs
 from app.jobs.schemas import EmployerIn, EmployerOut, JobFields, JobIn, JobOut
-from app.live.media import stream_runtime
 from app.schemas import parse_json, plausible_time
 
 MAX_PAGE = 500
@@ -87,16 +87,16 @@ def page(items: list) -> list:
 
 
 def committed(value):
-    """Commit the unit of work and pass value through."""
-    db.session.commit()
+    """Commit the unit of work (announcing what it did) and pass value through."""
+    commit()
     return value
 
 
 @endpoint(
     "/tokens",
     "POST",
-    "Exchange a username and password for an API token",
     "accounts",
+    session=False,
     body=Credentials,
     returns=TokenOut,
     status=201,
@@ -118,7 +118,6 @@ def post_token():
 @endpoint(
     "/employers",
     "GET",
-    "List employers",
     "jobs",
     returns=EmployerOut,
     many=True,
@@ -134,7 +133,6 @@ def get_employers():
 @endpoint(
     "/employers",
     "POST",
-    "Register an employer",
     "jobs",
     body=EmployerIn,
     returns=EmployerOut,
@@ -150,7 +148,6 @@ def post_employer():
 @endpoint(
     "/jobs",
     "GET",
-    "List the jobs the caller may see",
     "jobs",
     returns=JobOut,
     many=True,
@@ -167,7 +164,6 @@ def get_jobs():
 @endpoint(
     "/jobs",
     "POST",
-    "Add a job (hosts: to their employer)",
     "jobs",
     body=JobIn,
     returns=JobOut,
@@ -180,7 +176,7 @@ def post_job():
     return reply(job_out(committed(job)), 201)
 
 
-@endpoint("/jobs/{job_id}", "GET", "One job", "jobs", returns=JobOut, auth=False, errors=(404,))
+@endpoint("/jobs/{job_id}", "GET", "jobs", returns=JobOut, auth=False, errors=(404,))
 def get_job(job_id: str):
     """One job."""
     return reply(job_out(jobs.get_job(actor(), job_id)))
@@ -189,7 +185,6 @@ def get_job(job_id: str):
 @endpoint(
     "/jobs/{job_id}",
     "PATCH",
-    "Change a job",
     "jobs",
     body=JobFields,
     returns=JobOut,
@@ -205,7 +200,6 @@ def patch_job(job_id: str):
 @endpoint(
     "/fairs",
     "GET",
-    "List fairs (published ones, or all for organisers)",
     "fairs",
     returns=FairOut,
     many=True,
@@ -222,7 +216,6 @@ def get_fairs():
 @endpoint(
     "/fairs",
     "POST",
-    "Schedule a fair (as a draft)",
     "fairs",
     body=FairIn,
     returns=FairOut,
@@ -235,9 +228,7 @@ def post_fair():
     return reply(fair_out(committed(fair)), 201)
 
 
-@endpoint(
-    "/fairs/{fair_id}", "GET", "One fair", "fairs", returns=FairOut, auth=False, errors=(404,)
-)
+@endpoint("/fairs/{fair_id}", "GET", "fairs", returns=FairOut, auth=False, errors=(404,))
 def get_fair(fair_id: str):
     """One fair."""
     return reply(fair_out(fairs.get_fair(actor(), fair_id)))
@@ -246,7 +237,6 @@ def get_fair(fair_id: str):
 @endpoint(
     "/fairs/{fair_id}",
     "PATCH",
-    "Change a fair or move its status",
     "fairs",
     body=FairPatch,
     returns=FairOut,
@@ -262,7 +252,6 @@ def patch_fair(fair_id: str):
 @endpoint(
     "/fairs/{fair_id}/jobs",
     "POST",
-    "Attach a job to a fair",
     "fairs",
     body=FairJobIn,
     returns=FairOut,
@@ -280,7 +269,6 @@ def post_fair_job(fair_id: str):
 @endpoint(
     "/fairs/{fair_id}/rooms",
     "GET",
-    "A fair's live sessions",
     "fairs",
     returns=RoomOut,
     many=True,
@@ -297,7 +285,6 @@ def get_fair_rooms(fair_id: str):
 @endpoint(
     "/fairs/{fair_id}/rooms",
     "POST",
-    "Schedule a live session",
     "fairs",
     body=RoomIn,
     returns=RoomOut,
@@ -315,7 +302,6 @@ def post_fair_room(fair_id: str):
 @endpoint(
     "/rooms/{room_id}",
     "GET",
-    "One live session (with ingest for its host)",
     "fairs",
     returns=RoomOut,
     auth=False,
@@ -330,7 +316,6 @@ def get_room(room_id: str):
 @endpoint(
     "/rooms/{room_id}",
     "PATCH",
-    "Change a live session's title, host or slot",
     "fairs",
     body=RoomFields,
     returns=RoomOut,
@@ -347,7 +332,6 @@ def patch_room(room_id: str):
 @endpoint(
     "/rooms/{room_id}/key",
     "POST",
-    "Rotate the room's ingest secret",
     "fairs",
     returns=RoomOut,
     errors=(401, 403, 404),
@@ -358,14 +342,12 @@ def post_room_key(room_id: str):
     room = fairs.get_room(user, room_id)
     fairs.rotate_stream_key(user, room)
     committed(room)
-    stream_runtime().key_rotated(room)
     return reply(room_out(room, user))
 
 
 @endpoint(
     "/fairs/{fair_id}/calendar.ics",
     "GET",
-    "The fair's sessions as an iCalendar file",
     "fairs",
     auth=False,
     errors=(404,),

@@ -38,6 +38,10 @@ FAIR_TRANSITIONS: dict[FairStatus, set[FairStatus]] = {
     FairStatus.CANCELLED: set(),
 }
 PUBLIC_STATUSES = (FairStatus.PUBLISHED, FairStatus.LIVE, FairStatus.ENDED, FairStatus.CANCELLED)
+# A fair in these takes no more sign-ups, cards, sessions or jobs.
+FINISHED_STATUSES = (FairStatus.ENDED, FairStatus.CANCELLED)
+# A fair in these lets people in: registrations, check-ins, booths.
+OPEN_FAIR_STATUSES = (FairStatus.PUBLISHED, FairStatus.LIVE)
 
 
 fair_jobs = Table(
@@ -86,6 +90,16 @@ class Fair(db.Model):
     @property
     def is_public(self) -> bool:
         return self.status in PUBLIC_STATUSES
+
+    @property
+    def is_over(self) -> bool:
+        """Ended or cancelled: nothing more happens at this fair."""
+        return self.status in FINISHED_STATUSES
+
+    @property
+    def is_open(self) -> bool:
+        """Published or live: people may register, check in and visit booths."""
+        return self.status in OPEN_FAIR_STATUSES
 
     @property
     def has_venue(self) -> bool:

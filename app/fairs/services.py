@@ -6,9 +6,12 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from app.accounts.actor import Actor
 from app.accounts.models import Role, User
+from app.announce import later
 from app.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.extensions import db
+from app.fairs.announcements import fair_changed, stream_key_rotated
 from app.fairs.models import PUBLIC_STATUSES, Fair, FairStatus, Room
 from app.fairs.schemas import FairFields, FairIn, FairPatch, RoomFields, RoomIn
 from app.jobs.models import Job
@@ -21,9 +24,9 @@ def new_stream_key() -> str:
     return new_secret()
 
 
-def require_organiser(actor: User | None) -> User:
+def require_organiser(actor: Actor) -> Actor:
     """actor, when an organiser; otherwise Forbidden."""
-    if actor is None or not actor.is_organiser:
+    if not actor.is_organiser:
         raise Forbidden("Only organisers manage fairs.")
     return actor
 
@@ -57,7 +60,7 @@ def _apply(target, data: FairFields | RoomFields, nullable: tuple[str, ...], ski
             setattr(target, name, value)
 
 
-def schedule_fair(organiser: User, data: FairIn) -> Fair:
+def schedule_fair(organiser: Actor, data: FairIn) -> Fair:
     """Create a fair as a draft."""
     require_organiser(organiser)
     fair = Fair(created_by_id=organiser.id, status=FairStatus.DRAFT)
@@ -68,7 +71,7 @@ def schedule_fair(organiser: User, data: FairIn) -> Fair:
     return fair
 
 
-def update_fair(organiser: User, fair: Fair, data: FairPatch) -> Fair:
+def update_fair(organiser: Actor, fair: Fair, data: FairPatch) -> Fair:
     """Change a fair's fields and, when asked, its status."""
     require_organiser(organiser)
     _apply(fair, data, FAIR_NULLABLE, skip=("status",))
@@ -76,23 +79,24 @@ def update_fair(organiser: User, fair: Fair, data: FairPatch) -> Fair:
     if data.status is not None:
         fair.move_to(data.status)
     db.session.flush()
+    later(fair_changed, fair_id=fair.id)
     return fair
 
 
-def visible_fairs(actor: User | None):
+def visible_fairs(actor: Actor):
     """Fairs actor may list: all for organisers, the published ones (and own rooms') else."""
     query = select(Fair).order_by(Fair.starts_at, Fair.id)
-    if actor is not None and actor.is_organiser:
+    if actor.is_organiser:
         return query
     condition = Fair.status.in_(PUBLIC_STATUSES)
-    if actor is not None and actor.is_host:
+    if actor.is_host:
         hosted = select(Room.fair_id).where(Room.host_id == actor.id)
         condition = condition | Fair.id.in_(hosted)
     return query.where(condition)
 
 
 def list_fairs(
-    actor: User | None, start: datetime | None = None, end: datetime | None = None
+    actor: Actor, start: datetime | None = None, end: datetime | None = None
 ) -> list[Fair]:
     """The fairs actor may see, optionally only those overlapping [start, end)."""
     query = visible_fairs(actor)
@@ -103,7 +107,7 @@ def list_fairs(
     return list(db.session.scalars(query))
 
 
-def get_fair(actor: User | None, fair_id: str) -> Fair:
+def get_fair(actor: Actor, fair_id: str) -> Fair:
     """The fair if actor may see it, else NotFound (drafts are invisible to the public)."""
     fair = db.session.scalar(visible_fairs(actor).where(Fair.id == fair_id))
     if fair is None:
@@ -111,21 +115,22 @@ def get_fair(actor: User | None, fair_id: str) -> Fair:
     return fair
 
 
-def attach_job(organiser: User, fair: Fair, job_id: str) -> Job:
+def attach_job(organiser: Actor, fair: Fair, job_id: str) -> Job:
     """Add a job to a fair's offer (idempotent)."""
     require_organiser(organiser)
     job = db.session.get(Job, job_id)
     if job is None:
         raise ValidationError("No such job.", {"job_id": "unknown"})
-    if fair.status in (FairStatus.ENDED, FairStatus.CANCELLED):
+    if fair.is_over:
         raise Conflict("The fair is over; its jobs are fixed.")
     if job not in fair.jobs:
         fair.jobs.append(job)
     db.session.flush()
+    later(fair_changed, fair_id=fair.id)
     return job
 
 
-def detach_job(organiser: User, fair: Fair, job_id: str) -> None:
+def detach_job(organiser: Actor, fair: Fair, job_id: str) -> None:
     """Take a job out of a fair's offer."""
     require_organiser(organiser)
     job = db.session.get(Job, job_id)
@@ -133,6 +138,7 @@ def detach_job(organiser: User, fair: Fair, job_id: str) -> None:
         raise NotFound("That job is not in this fair.")
     fair.jobs.remove(job)
     db.session.flush()
+    later(fair_changed, fair_id=fair.id)
 
 
 def _resolve_host(data: RoomFields) -> User | None:
@@ -179,13 +185,13 @@ def _check_room(room: Room, fair: Fair) -> None:
         )
 
 
-def schedule_room(organiser: User, fair: Fair, data: RoomIn) -> Room:
+def schedule_room(organiser: Actor, fair: Fair, data: RoomIn) -> Room:
     """Add a live session with its host and time slot to a fair."""
     require_organiser(organiser)
     host = _resolve_host(data)
     if host is None:
         raise ValidationError("Say who hosts the session.", {"host_id": "required"})
-    if fair.status in (FairStatus.ENDED, FairStatus.CANCELLED):
+    if fair.is_over:
         raise Conflict("The fair is over; no sessions can be added.")
     room = Room(
         fair_id=fair.id,
@@ -199,10 +205,11 @@ def schedule_room(organiser: User, fair: Fair, data: RoomIn) -> Room:
     db.session.add(room)
     db.session.flush()
     db.session.refresh(fair, ["rooms"])
+    later(fair_changed, fair_id=fair.id)
     return room
 
 
-def update_room(organiser: User, room: Room, data: RoomFields) -> Room:
+def update_room(organiser: Actor, room: Room, data: RoomFields) -> Room:
     """Change a session's title, host or slot."""
     require_organiser(organiser)
     host = _resolve_host(data)
@@ -212,10 +219,11 @@ def update_room(organiser: User, room: Room, data: RoomFields) -> Room:
     with db.session.no_autoflush:
         _check_room(room, room.fair)
     db.session.flush()
+    later(fair_changed, fair_id=room.fair_id)
     return room
 
 
-def get_room(actor: User | None, room_id: str) -> Room:
+def get_room(actor: Actor, room_id: str) -> Room:
     """The room if actor may see its fair, else NotFound."""
     room = db.session.get(Room, room_id)
     if room is None:
@@ -224,15 +232,17 @@ def get_room(actor: User | None, room_id: str) -> Room:
     return room
 
 
-def can_manage_room(actor: User | None, room: Room) -> bool:
-    """The room's host and organisers run the broadcast and see its ingest secret."""
-    return actor is not None and (actor.is_organiser or actor.id == room.host_id)
+def can_manage_room(actor: Actor, room) -> bool:
+    """The room's host and organisers, with full credentials: they run the broadcast, push
+    cards, moderate and see the ingest secret. `room` is a Room or anything with a host_id."""
+    return actor.full_access and (actor.is_organiser or actor.user_id == room.host_id)
 
 
-def rotate_stream_key(actor: User, room: Room) -> str:
+def rotate_stream_key(actor: Actor, room: Room) -> str:
     """Replace the room's ingest secret; the old one stops working."""
     if not can_manage_room(actor, room):
         raise Forbidden("Only the room's host and organisers manage its stream key.")
     room.stream_key = new_stream_key()
     db.session.flush()
+    later(stream_key_rotated, room_id=room.id)
     return room.stream_key

@@ -7,10 +7,12 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 
+from app.accounts.doors import current_actor
 from app.accounts.models import Role, User
+from app.announce import commit
 from app.config import DEFAULT_TIMEZONE
 from app.errors import DomainError
 from app.extensions import db
@@ -28,19 +30,15 @@ FAIR_TEXT_FIELDS = ("title", "description", "mode", "timezone", "venue", "capaci
 ROOM_TEXT_FIELDS = ("title", "host_username")
 
 
-def _actor():
-    return current_user if current_user.is_authenticated else None
-
-
 def _organiser():
-    return services.require_organiser(_actor())
+    return services.require_organiser(current_actor())
 
 
 @bp.route("/")
 def index():
     """Upcoming and current fairs, soonest first."""
     now = datetime.now(ZoneInfo("UTC"))
-    fairs = services.list_fairs(_actor(), start=now - timedelta(days=1))
+    fairs = services.list_fairs(current_actor(), start=now - timedelta(days=1))
     return render_template("fairs/index.html", fairs=fairs)
 
 
@@ -63,7 +61,7 @@ def calendar():
     start = datetime.combine(weeks[0][0], datetime.min.time(), zone)
     end = datetime.combine(weeks[-1][-1] + timedelta(days=1), datetime.min.time(), zone)
     by_day: dict[date, list[Fair]] = {}
-    for fair in services.list_fairs(_actor(), start, end):
+    for fair in services.list_fairs(current_actor(), start, end):
         day = fair.local(fair.starts_at).date()
         last = fair.local(fair.ends_at).date()
         while day <= last:
@@ -84,10 +82,9 @@ def calendar():
 @bp.route("/fairs/<fair_id>")
 def show(fair_id: str):
     """The public fair page: when and where, its live sessions, jobs and employers."""
-    actor = _actor()
+    actor = current_actor()
     fair = services.get_fair(actor, fair_id)
-    staff = actor is not None and (actor.is_organiser or actor.is_host)
-    signups_open = fair.status in (FairStatus.PUBLISHED, FairStatus.LIVE) and not staff
+    signups_open = fair.is_open and not actor.is_staff
     return render_template("fairs/show.html", fair=fair, signups_open=signups_open)
 
 
@@ -96,7 +93,7 @@ def show(fair_id: str):
 def manage():
     """Every fair, drafts included, for organisers."""
     _organiser()
-    query = services.visible_fairs(_actor()).order_by(None).order_by(Fair.starts_at.desc())
+    query = services.visible_fairs(current_actor()).order_by(None).order_by(Fair.starts_at.desc())
     fairs = list(db.session.scalars(query))
     return render_template("fairs/manage.html", fairs=fairs)
 
@@ -179,7 +176,7 @@ def new():
     except DomainError as exc:
         db.session.rollback()
         return _editor(None, request.form, exc.fields, exc.message, exc.status)
-    db.session.commit()
+    commit()
     return redirect(url_for("fairs.edit", fair_id=fair.id))
 
 
@@ -197,7 +194,7 @@ def edit(fair_id: str):
         db.session.rollback()
         fair = services.get_fair(organiser, fair_id)
         return _editor(fair, request.form, exc.fields, exc.message, exc.status)
-    db.session.commit()
+    commit()
     return redirect(url_for("fairs.edit", fair_id=fair.id))
 
 
@@ -218,7 +215,7 @@ def change_status(fair_id: str):
         return _editor(
             services.get_fair(organiser, fair_id), message=exc.message, status=exc.status
         )
-    db.session.commit()
+    commit()
     return redirect(url_for("fairs.edit", fair_id=fair.id))
 
 
@@ -235,7 +232,7 @@ def attach_job(fair_id: str):
         return _editor(
             services.get_fair(organiser, fair_id), message=exc.message, status=exc.status
         )
-    db.session.commit()
+    commit()
     return redirect(url_for("fairs.edit", fair_id=fair.id) + "#jobs")
 
 
@@ -246,7 +243,7 @@ def detach_job(fair_id: str, job_id: str):
     organiser = _organiser()
     fair = services.get_fair(organiser, fair_id)
     services.detach_job(organiser, fair, job_id)
-    db.session.commit()
+    commit()
     return redirect(url_for("fairs.edit", fair_id=fair.id) + "#jobs")
 
 
@@ -271,5 +268,5 @@ def schedule_room(fair_id: str):
             room_values=request.form,
             room_errors=exc.fields,
         )
-    db.session.commit()
+    commit()
     return redirect(url_for("fairs.edit", fair_id=fair.id) + "#rooms")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Query
 
-from app.accounts.models import User
+from app.accounts.actor import Actor
 from app.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.extensions import db
 from app.jobs.models import Employer, Job
@@ -23,7 +23,7 @@ def find_or_create_employer(name: str) -> Employer:
     return employer
 
 
-def create_employer(actor: User, data: EmployerIn) -> Employer:
+def create_employer(actor: Actor, data: EmployerIn) -> Employer:
     """Register an employer (organisers), or complete one known only by name."""
     if not actor.is_organiser:
         raise Forbidden("Only organisers register employers.")
@@ -61,14 +61,12 @@ def _check_pay(job: Job) -> None:
         )
 
 
-def can_edit_job(actor: User | None, job: Job) -> bool:
+def can_edit_job(actor: Actor, job: Job) -> bool:
     """Organisers edit every job; hosts only their own employer's."""
-    if actor is None:
-        return False
     return actor.is_organiser or (actor.is_host and actor.employer_id == job.employer_id)
 
 
-def create_job(actor: User, data: JobIn) -> Job:
+def create_job(actor: Actor, data: JobIn) -> Job:
     """Add a job to the actor's employer (hosts) or to any employer (organisers)."""
     values = data.model_dump()
     employer_id = values.pop("employer_id")
@@ -92,7 +90,7 @@ def create_job(actor: User, data: JobIn) -> Job:
     return job
 
 
-def update_job(actor: User, job: Job, data: JobFields) -> Job:
+def update_job(actor: Actor, job: Job, data: JobFields) -> Job:
     """Change a job's fields; what viewers were already shown is kept in card snapshots."""
     if not can_edit_job(actor, job):
         raise Forbidden("This job belongs to another employer.")
@@ -103,24 +101,24 @@ def update_job(actor: User, job: Job, data: JobFields) -> Job:
     return job
 
 
-def visible_jobs(actor: User | None) -> Query:
+def visible_jobs(actor: Actor) -> Query:
     """The jobs actor may list: all for organisers, their employer's for hosts, else public."""
     from app.fairs.models import PUBLIC_STATUSES, Fair, fair_jobs
 
     query = select(Job).order_by(Job.updated_at.desc(), Job.id)
-    if actor is not None and actor.is_organiser:
+    if actor.is_organiser:
         return query
     public = (
         select(fair_jobs.c.job_id)
         .join(Fair, Fair.id == fair_jobs.c.fair_id)
         .where(Fair.status.in_(PUBLIC_STATUSES))
     )
-    if actor is not None and actor.is_host:
+    if actor.is_host:
         return query.where((Job.employer_id == actor.employer_id) | Job.id.in_(public))
     return query.where(Job.id.in_(public))
 
 
-def get_job(actor: User | None, job_id: str) -> Job:
+def get_job(actor: Actor, job_id: str) -> Job:
     """The job with this id if actor may see it, else NotFound."""
     job = db.session.scalar(visible_jobs(actor).where(Job.id == job_id))
     if job is None:

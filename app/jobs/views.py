@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 
+from app.accounts.doors import current_actor
+from app.announce import commit
 from app.errors import DomainError, Forbidden
 from app.extensions import db
 from app.fairs.models import Room
@@ -35,9 +37,10 @@ OPTIONAL_TEXT = ("shift", "requirements", "contact")
 
 
 def _editor_user():
-    if not (current_user.is_organiser or current_user.is_host):
+    actor = current_actor()
+    if not actor.is_staff:
         raise Forbidden("Only hosts and organisers manage jobs.")
-    return current_user._get_current_object()
+    return actor
 
 
 def _job_form(form, with_employer: bool) -> dict:
@@ -70,7 +73,7 @@ def _editor(job: Job | None, values=None, errors=None, message=None, status=200)
     elif hasattr(values, "getlist"):
         values = {**values.to_dict(), "benefits": values.getlist("benefits")}
     employers = []
-    if current_user.is_organiser:
+    if current_actor().is_organiser:
         employers = [(e.id, e.name) for e in services.list_employers()]
     page = render_template(
         "jobs/edit.html",
@@ -117,7 +120,7 @@ def new():
     except DomainError as exc:
         db.session.rollback()
         return _editor(None, request.form, exc.fields, exc.message, exc.status)
-    db.session.commit()
+    commit()
     return redirect(url_for("jobs.index"))
 
 
@@ -138,5 +141,5 @@ def edit(job_id: str):
         return _editor(
             services.get_job(user, job_id), request.form, exc.fields, exc.message, exc.status
         )
-    db.session.commit()
+    commit()
     return redirect(url_for("jobs.index"))

@@ -7,19 +7,17 @@ import threading
 import time
 
 from app.extensions import socketio
+from app.live.eventnames import (
+    CARD,
+    CARD_UNPINNED,
+    CHAT,
+    CHAT_DELETED,
+    COUNTS,
+    NAMESPACE,
+    STREAM,
+)
 
 log = logging.getLogger(__name__)
-
-NAMESPACE = "/live"
-
-# Server -> client event names.
-STATE = "state"
-CARD = "card"
-CARD_UNPINNED = "card_unpinned"
-COUNTS = "counts"
-CHAT = "chat"
-CHAT_DELETED = "chat_deleted"
-STREAM = "stream"
 
 # At most this many counts updates a second per room, however many sign-ups arrive...
 COUNTS_PER_SECOND = 4
@@ -38,23 +36,23 @@ def emit_to_room(event: str, room_id: str, payload: dict) -> None:
     socketio.emit(event, payload, to=room_channel(room_id), namespace=NAMESPACE)
 
 
-def card_pushed(room_id: str, card: dict) -> None:
+def send_card(room_id: str, fair_id: str, card: dict) -> None:
     emit_to_room(CARD, room_id, {"room_id": room_id, "card": card})
 
 
-def card_unpinned(room_id: str, card_id: str) -> None:
+def send_card_unpinned(room_id: str, card_id: str) -> None:
     emit_to_room(CARD_UNPINNED, room_id, {"room_id": room_id, "card_id": card_id})
 
 
-def chat_posted(room_id: str, message: dict) -> None:
+def send_chat(room_id: str, message: dict) -> None:
     emit_to_room(CHAT, room_id, {"room_id": room_id, "message": message})
 
 
-def chat_deleted(room_id: str, message_id: str) -> None:
+def send_chat_deleted(room_id: str, message_id: str) -> None:
     emit_to_room(CHAT_DELETED, room_id, {"room_id": room_id, "message_id": message_id})
 
 
-def stream_changed(room_id: str, status: str, hls_url: str | None, **extra) -> None:
+def send_stream(room_id: str, status: str, hls_url: str | None, **extra) -> None:
     emit_to_room(
         STREAM, room_id, {"room_id": room_id, "status": status, "hls_url": hls_url, **extra}
     )

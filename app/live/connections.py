@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections import deque
-from dataclasses import dataclass, field
+from collections import defaultdict, deque
+from dataclasses import dataclass, field, replace
+
+from app.accounts.actor import Actor
 
 # Per connection: a bucket of BURST events refilled at RATE a second. Refusals beyond
 # MAX_REFUSALS within REFUSAL_WINDOW seconds end the connection.
@@ -12,6 +14,8 @@ RATE = 10.0
 BURST = 40.0
 MAX_REFUSALS = 30
 REFUSAL_WINDOW = 10.0
+# Chat: at most CHAT_BURST lines per CHAT_WINDOW seconds per person in a room.
+CHAT_BURST, CHAT_WINDOW = 5, 10.0
 # Browser video: up to 8 Mbit/s sustained, with a few seconds of burst.
 MEDIA_BYTES_PER_SECOND = 1_000_000.0
 MEDIA_BURST_BYTES = 4_000_000.0
@@ -36,19 +40,11 @@ class TokenBucket:
 
 @dataclass
 class Connection:
-    """One Socket.IO connection to /live, with the identity it proved at connect."""
+    """One Socket.IO connection to /live: who proved to be at the other end, what it joined,
+    and how fast it may send."""
 
     sid: str
-    visitor_id: str
-    user_id: str | None = None
-    role: str | None = None
-    user_name: str | None = None
-    employer_id: str | None = None
-    login_session_id: str | None = None
-    token_id: str | None = None
-    session_version: int | None = None
-    seeker_id: str | None = None
-    seeker_name: str | None = None
+    actor: Actor
     rooms: set[str] = field(default_factory=set)
     bucket: TokenBucket = field(default_factory=TokenBucket)
     media_bytes: TokenBucket = field(
@@ -58,22 +54,9 @@ class Connection:
     )
     refusals: deque = field(default_factory=deque)
 
-    @property
-    def is_staff(self) -> bool:
-        return self.role in ("organiser", "host")
-
-    @property
-    def is_organiser(self) -> bool:
-        return self.role == "organiser"
-
-    @property
-    def person_key(self) -> str:
-        """Who this is for counting and moderation: the person if known, else the browser."""
-        if self.seeker_id:
-            return f"s:{self.seeker_id}"
-        if self.user_id:
-            return f"u:{self.user_id}"
-        return f"v:{self.visitor_id}"
+    def identified_as(self, seeker_id: str, name: str) -> None:
+        """The viewer said who they are: from now on the connection acts as that person."""
+        self.actor = replace(self.actor, seeker_id=seeker_id, name=name)
 
     def allow(self) -> bool:
         """Spend one event from the budget; False when the connection is sending too fast."""
@@ -86,6 +69,25 @@ class Connection:
         while self.refusals and self.refusals[0] < now - REFUSAL_WINDOW:
             self.refusals.popleft()
         return len(self.refusals) >= MAX_REFUSALS
+
+
+class ChatLimiter:
+    """Chat lines per person (or browser) and room within a sliding window."""
+
+    def __init__(self, burst: int = CHAT_BURST, window: float = CHAT_WINDOW):
+        self.burst, self.window = burst, window
+        self._times: dict[tuple[str, str], deque] = defaultdict(deque)
+
+    def allow(self, room_id: str, key: str) -> bool:
+        """Count one line by key in the room; False when it would be one too many."""
+        now = time.monotonic()
+        times = self._times[(room_id, key)]
+        while times and times[0] < now - self.window:
+            times.popleft()
+        if len(times) >= self.burst:
+            return False
+        times.append(now)
+        return True
 
 
 class Registry:

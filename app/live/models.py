@@ -41,6 +41,10 @@ class SignUpSource(StrEnum):
     ONSITE = "onsite"
 
 
+# The sources' values, in order: the columns of the counts and of the reports.
+SIGN_UP_SOURCES = tuple(source.value for source in SignUpSource)
+
+
 class FollowUpStatus(StrEnum):
     """Where a host's follow-up call (回访) with a person who signed up has got to."""
 
@@ -111,6 +115,18 @@ class Presence(db.Model):
     process_id: Mapped[str] = mapped_column(String(32), index=True)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class RoomViewers(db.Model):
+    """How many distinct people watch a room now, as of its last join or leave."""
+
+    __tablename__ = "room_viewers"
+
+    room_id: Mapped[str] = mapped_column(
+        ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True
+    )
+    viewers: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class VisitorLink(db.Model):

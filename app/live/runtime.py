@@ -1,5 +1,6 @@
 """The per-process machinery behind /live: connections, the group-commit writer, the counts
-coalescer, a cache of room facts, and the maintenance loop (heartbeat, stale presence, sweeps)."""
+coalescer, the stream runtime, a cache of room facts, and the maintenance loop (heartbeat,
+stale presence, premieres, the disk, credentials that ended)."""
 
 from __future__ import annotations
 
@@ -15,21 +16,17 @@ from sqlalchemy import delete, select, update
 from app.accounts.models import ApiToken, LoginSession, User
 from app.db import utcnow
 from app.extensions import db, socketio
-from app.fairs.models import Fair, Room, fair_jobs
-from app.live.broadcast import NAMESPACE, CountsCoalescer
-from app.live.connections import Registry
-from app.live.media import stream_runtime
+from app.fairs.models import FINISHED_STATUSES, Fair, Room, fair_jobs
+from app.live.broadcast import CountsCoalescer
+from app.live.connections import ChatLimiter, Registry
+from app.live.disk import check_disk
+from app.live.eventnames import NAMESPACE
 from app.live.models import Presence, ServerProcess
-from app.live.services import close_presence, record_joins, record_leaves, viewers_now
-from app.live.signups import (
-    SignUpRequest,
-    SignUpResult,
-    WithdrawRequest,
-    fair_counts,
-    record_signups,
-    record_withdrawals,
-)
-from app.live.writer import BatchWriter
+from app.live.premieres import start_due_premieres
+from app.live.presence import close_presence, viewers_now
+from app.live.signups import fair_counts
+from app.live.streams import StreamRuntime
+from app.live.writer import BatchWriter, Handler
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +39,14 @@ EXTENSION_KEY = "faircast_live"
 
 @dataclass(frozen=True)
 class RoomFacts:
-    """What every event needs to know about a room, cached for a few seconds."""
+    """What every event needs to know about a room and its fair, cached for a few seconds
+    (and forgotten at once when this process changes the fair or the room)."""
 
     room_id: str
     fair_id: str
     host_id: str
     anonymous_viewers: bool
-    fair_open: bool
+    fair_over: bool
     job_ids: frozenset[str]
     loaded: float
 
@@ -60,16 +58,10 @@ class LiveRuntime:
         self.app = app
         self.process_id = secrets.token_hex(8)
         self.registry = Registry()
-        self.writer = BatchWriter(
-            app,
-            {
-                "signup": record_signups,
-                "withdraw": record_withdrawals,
-                "join": record_joins,
-                "leave": record_leaves,
-            },
-        )
+        self.writer = BatchWriter(app)
         self.coalescer = CountsCoalescer(self.read_counts)
+        self.streams = StreamRuntime(app, self.process_id)
+        self.chat_limiter = ChatLimiter()
         self._facts: dict[str, RoomFacts] = {}
         self._maintenance = False
 
@@ -96,7 +88,7 @@ class LiveRuntime:
             row.fair_id,
             row.host_id,
             row.anonymous_viewers,
-            row.status.value not in ("ended", "cancelled"),
+            row.status in FINISHED_STATUSES,
             job_ids,
             time.monotonic(),
         )
@@ -104,7 +96,13 @@ class LiveRuntime:
         return facts
 
     def forget(self, room_id: str) -> None:
+        """The room changed: read its facts afresh next time."""
         self._facts.pop(room_id, None)
+
+    def forget_fair(self, fair_id: str) -> None:
+        """The fair changed (its status, jobs or sessions): forget the facts of its rooms."""
+        for room_id in [r for r, facts in self._facts.items() if facts.fair_id == fair_id]:
+            self._facts.pop(room_id, None)
 
     def read_counts(self, room_id: str) -> dict:
         """Viewers now and sign-ups per job, as the counts event carries them."""
@@ -114,39 +112,26 @@ class LiveRuntime:
                 return {"viewers": 0, "signups": {}}
             return {"viewers": viewers_now(room_id), "signups": fair_counts(facts.fair_id)}
 
+    def rooms_of(self, fair_id: str) -> list[str]:
+        """The ids of the fair's rooms."""
+        return list(db.session.scalars(select(Room.id).where(Room.fair_id == fair_id)))
+
     # Writes -------------------------------------------------------------------------------
 
-    def write(self, kind: str, payload):
+    def write(self, handler: Handler, payload):
         """Hand a write to the group commit and wait for it.
 
-        The caller's own transaction (reads only) ends first: a request waiting with a pooled
-        connection checked out would starve the writer of connections under load.
+        The caller's own transaction ends first (committing what it changed, such as a token's
+        last use): a request waiting with a pooled connection checked out would starve the
+        writer of connections under load. What it announced is still delivered by its door.
         """
         if db.session.registry.has():
-            if db.session.new or db.session.dirty or db.session.deleted:
-                raise RuntimeError("commit the caller's own changes before a group-committed write")
-            db.session.rollback()
-        return self.writer.write(kind, payload)
+            db.session.commit()
+        return self.writer.write(handler, payload)
 
-    def sign_up(self, request: SignUpRequest) -> SignUpResult:
-        """Record a sign-up (committed before this returns) and schedule a counts update."""
-        result = self.write("signup", request)
-        self._counts_changed(request.fair_id, request.room_id)
-        return result
-
-    def withdraw(self, request: WithdrawRequest, room_id: str | None = None) -> SignUpResult:
-        """Withdraw a sign-up (committed before this returns) and schedule a counts update."""
-        result = self.write("withdraw", request)
-        self._counts_changed(request.fair_id, room_id)
-        return result
-
-    def _counts_changed(self, fair_id: str, room_id: str | None) -> None:
-        if room_id is not None:
-            self.coalescer.mark(room_id)
-            return
-        with self.app.app_context():
-            for other in db.session.scalars(select(Room.id).where(Room.fair_id == fair_id)):
-                self.coalescer.mark(other)
+    def submit(self, handler: Handler, payload) -> None:
+        """Hand a write to the group commit without waiting for it."""
+        self.writer.submit(handler, payload)
 
     # Maintenance ------------------------------------------------------------------------
 
@@ -166,10 +151,9 @@ class LiveRuntime:
                 with self.app.app_context():
                     self.beat()
                     self.sweep_connections()
-                    streams = stream_runtime(self.app)
-                    streams.start_due_premieres()
-                    streams.stop_ended_elsewhere()
-                    streams.check_disk()
+                    start_due_premieres(self.streams)
+                    self.streams.stop_ended_elsewhere()
+                    check_disk(self.streams)
             except Exception:
                 log.exception("live maintenance failed")
 
@@ -200,20 +184,21 @@ class LiveRuntime:
             socketio.server.disconnect(sid, namespace=NAMESPACE)
 
     def invalid_sids(self) -> list[str]:
-        connections = [c for c in self.registry.all() if c.user_id]
-        if not connections:
+        """The connections whose user, sign-in or token no longer stands."""
+        actors = {c.sid: c.actor for c in self.registry.all() if c.actor.user_id}
+        if not actors:
             return []
         users = {
             u.id: u
             for u in db.session.scalars(
-                select(User).where(User.id.in_({c.user_id for c in connections}))
+                select(User).where(User.id.in_({a.user_id for a in actors.values()}))
             )
         }
         ended = set(
             db.session.scalars(
                 select(LoginSession.id).where(
                     LoginSession.id.in_(
-                        {c.login_session_id for c in connections if c.login_session_id}
+                        {a.login_session_id for a in actors.values() if a.login_session_id}
                     ),
                     LoginSession.ended_at.is_not(None),
                 )
@@ -222,23 +207,23 @@ class LiveRuntime:
         revoked = set(
             db.session.scalars(
                 select(ApiToken.id).where(
-                    ApiToken.id.in_({c.token_id for c in connections if c.token_id}),
+                    ApiToken.id.in_({a.token_id for a in actors.values() if a.token_id}),
                     ApiToken.revoked_at.is_not(None),
                 )
             )
         )
         invalid = []
-        for c in connections:
-            user = users.get(c.user_id)
+        for sid, a in actors.items():
+            user = users.get(a.user_id)
             if (
                 user is None
                 or not user.active
-                or user.role.value != c.role
-                or (c.session_version is not None and user.session_version != c.session_version)
-                or c.login_session_id in ended
-                or c.token_id in revoked
+                or user.role != a.role
+                or (a.session_version is not None and user.session_version != a.session_version)
+                or a.login_session_id in ended
+                or a.token_id in revoked
             ):
-                invalid.append(c.sid)
+                invalid.append(sid)
         return invalid
 
 
@@ -249,3 +234,8 @@ def live_runtime(app: Flask | None = None) -> LiveRuntime:
     if runtime is None:
         runtime = app.extensions[EXTENSION_KEY] = LiveRuntime(app)
     return runtime
+
+
+def stream_runtime(app: Flask | None = None) -> StreamRuntime:
+    """The video side of the given (or current) app's runtime."""
+    return live_runtime(app).streams

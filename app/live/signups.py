@@ -6,12 +6,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
 
-from app.db import new_id, utcnow
+from app.accounts.actor import person_key
+from app.db import insert_for, new_id, utcnow
 from app.extensions import db
-from app.live.models import CardPush, SignUp, SignUpCount, SignUpSource
-from app.reports import rollups
+from app.live import announcements
+from app.live.models import SIGN_UP_SOURCES, CardPush, SignUp, SignUpCount, SignUpSource
 
 Key = tuple[str, str, str]  # fair_id, seeker_id, job_id
 
@@ -48,17 +48,11 @@ class SignUpResult:
     job_id: str
 
 
-def _insert(table):
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-
-
-SOURCES = tuple(source.value for source in SignUpSource)
-
-
 def _adjust_counts(deltas: dict[tuple[str, str, str], int]) -> None:
     """Add each delta to its (fair, job) counter, in all and for its source."""
-    per_job: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(SOURCES, 0))
+    per_job: dict[tuple[str, str], dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(SIGN_UP_SOURCES, 0)
+    )
     for (fair_id, job_id, source), delta in deltas.items():
         per_job[(fair_id, job_id)][source] += delta
     rows = [
@@ -69,10 +63,10 @@ def _adjust_counts(deltas: dict[tuple[str, str, str], int]) -> None:
     if not rows:
         return
     table = SignUpCount.__table__
-    stmt = _insert(table)
+    stmt = insert_for(table)
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.fair_id, table.c.job_id],
-        set_={name: table.c[name] + stmt.excluded[name] for name in ("count", *SOURCES)},
+        set_={name: table.c[name] + stmt.excluded[name] for name in ("count", *SIGN_UP_SOURCES)},
     )
     db.session.execute(stmt, rows)
 
@@ -124,7 +118,7 @@ def record_signups(requests: list[SignUpRequest]) -> list[SignUpResult]:
     ]
     # Inserted rows come back; a row that existed (another tab, a retry) does not.
     stmt = (
-        _insert(table)
+        insert_for(table)
         .on_conflict_do_nothing(index_elements=[table.c.fair_id, table.c.seeker_id, table.c.job_id])
         .returning(table.c.fair_id, table.c.seeker_id, table.c.job_id)
     )
@@ -134,7 +128,9 @@ def record_signups(requests: list[SignUpRequest]) -> list[SignUpResult]:
     for key in created:
         deltas[(key[0], key[2], first_of[key].source.value)] += 1
     _adjust_counts(deltas)
-    rollups.mark_people({(key[0], f"s:{key[1]}") for key in created}, now, signed_up=True)
+    announcements.sign_ups_stored.send(
+        people={(key[0], person_key(key[1], None, None)) for key in created}, at=now
+    )
     counts = current_counts({(r.fair_id, r.job_id) for r in requests})
     answered: set[Key] = set()
     results = []

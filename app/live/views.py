@@ -14,21 +14,18 @@ from flask import (
     request,
     send_from_directory,
 )
-from flask_login import current_user, login_required
+from flask_login import login_required
 
+from app.accounts.doors import VISITOR_COOKIE, current_actor
 from app.errors import Forbidden
 from app.fairs import services as fairs
-from app.live.events import VISITOR_COOKIE
-from app.live.media import media_url, profile_for_player, replay_run, stream_runtime
-from app.live.services import card_json, room_cards
+from app.live.cards import card_json, room_cards
+from app.live.locations import media_url, profile_for_player, replay_run
+from app.live.runtime import stream_runtime
 
 bp = Blueprint("live", __name__)
 
 VISITOR_COOKIE_AGE = 365 * 24 * 3600
-
-
-def _actor():
-    return current_user if current_user.is_authenticated else None
 
 
 def with_visitor_cookie(response):
@@ -48,7 +45,7 @@ def with_visitor_cookie(response):
 @bp.route("/rooms/<room_id>")
 def room(room_id: str):
     """A live session's page: video, the pinned job card with its sign-up button, chat."""
-    room = fairs.get_room(_actor(), room_id)
+    room = fairs.get_room(current_actor(), room_id)
     page = render_template(
         "live/room.html",
         room=room,
@@ -86,7 +83,7 @@ def media(relative: str):
 @bp.route("/rooms/<room_id>/replay")
 def replay(room_id: str):
     """A finished broadcast again, with the job cards at the moments they were pushed."""
-    room = fairs.get_room(_actor(), room_id)
+    room = fairs.get_room(current_actor(), room_id)
     run = replay_run(room)
     if run is None:
         abort(404, "This session has no replay.")
@@ -111,8 +108,8 @@ def replay(room_id: str):
 @login_required
 def cockpit(room_id: str):
     """The host's cockpit: push jobs, watch sign-ups and viewers, moderate chat."""
-    room = fairs.get_room(_actor(), room_id)
-    if not fairs.can_manage_room(current_user, room):
+    room = fairs.get_room(current_actor(), room_id)
+    if not fairs.can_manage_room(current_actor(), room):
         raise Forbidden("Only the room's host or an organiser opens its cockpit.")
     return render_template(
         "live/cockpit.html", room=room, fair=room.fair, profile=profile_for_player()

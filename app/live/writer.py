@@ -86,32 +86,32 @@ class Pending:
 
 @dataclass
 class _Item:
-    kind: str
+    handler: Handler
     payload: Any
     future: Pending = field(default_factory=Pending)
 
 
 class BatchWriter:
-    """Runs handler(payloads) -> results per kind, batched, inside one committed transaction."""
+    """Runs each handler(payloads) -> results on what arrived together for it, in one committed
+    transaction; a handler is a function that stores a batch (e.g. signups.record_signups)."""
 
-    def __init__(self, app: Flask, handlers: dict[str, Handler]):
+    def __init__(self, app: Flask):
         self.app = app
-        self.handlers = handlers
         self.queue = _make_queue()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self.batches = 0
 
-    def submit(self, kind: str, payload: Any) -> Pending:
-        """Queue one write; the future resolves with its result once committed."""
-        item = _Item(kind, payload)
+    def submit(self, handler: Handler, payload: Any) -> Pending:
+        """Queue one write for handler; the future resolves with its result once committed."""
+        item = _Item(handler, payload)
         self.queue.put(item)
         self._ensure_running()
         return item.future
 
-    def write(self, kind: str, payload: Any, timeout: float = SUBMIT_TIMEOUT) -> Any:
+    def write(self, handler: Handler, payload: Any, timeout: float = SUBMIT_TIMEOUT) -> Any:
         """Queue one write and wait for its committed result."""
-        return self.submit(kind, payload).result(timeout=timeout)
+        return self.submit(handler, payload).result(timeout=timeout)
 
     def _ensure_running(self) -> None:
         with self._lock:
@@ -154,7 +154,7 @@ class BatchWriter:
         except Exception:
             db.session.rollback()
             if len(batch) == 1:
-                log.exception("write of kind %s failed", batch[0].kind)
+                log.exception("write by %s failed", batch[0].handler.__name__)
                 batch[0].future.set_exception(WriteFailed("The change could not be saved."))
                 return
             # One bad item must not sink the others: retry each on its own.
@@ -166,12 +166,12 @@ class BatchWriter:
             item.future.set_result(result)
 
     def _apply(self, batch: list[_Item]) -> list[Any]:
-        by_kind: dict[str, list[int]] = {}
+        by_handler: dict[Handler, list[int]] = {}
         for index, item in enumerate(batch):
-            by_kind.setdefault(item.kind, []).append(index)
+            by_handler.setdefault(item.handler, []).append(index)
         results: list[Any] = [None] * len(batch)
-        for kind, indexes in by_kind.items():
-            outcome = self.handlers[kind]([batch[i].payload for i in indexes])
+        for handler, indexes in by_handler.items():
+            outcome = handler([batch[i].payload for i in indexes])
             for index, result in zip(indexes, outcome, strict=True):
                 results[index] = result
         return results

@@ -15,15 +15,17 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.accounts.models import Seeker, User
+from app.accounts.actor import Actor
+from app.accounts.models import Seeker
 from app.accounts.schemas import Identity
 from app.accounts.services import find_seeker, identify_seeker
 from app.db import new_id, utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.extensions import db
-from app.fairs.models import Fair, FairStatus
+from app.fairs.models import Fair
+from app.live import operations as live
 from app.live.models import SignUpSource
-from app.live.signups import SignUpRequest
+from app.live.signups import SignUpResult
 from app.onsite.models import (
     TICKET_CODE_LENGTH,
     Booth,
@@ -42,7 +44,6 @@ TICKET_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 # What a ticket's QR code carries is a link ending in /t/<code>; scanners may pass it whole.
 _LINKED_CODE = re.compile(r"/t/([^/?#\s]+)")
 _CODE_NOISE = re.compile(r"[\s\-]")
-OPEN_STATUSES = (FairStatus.PUBLISHED, FairStatus.LIVE)
 
 
 class Closed(Conflict):
@@ -112,20 +113,20 @@ def _unused_ticket_code() -> str:
 # Who may do what ------------------------------------------------------------------------
 
 
-def can_run_checkin(actor: User | None) -> bool:
+def can_run_checkin(actor: Actor) -> bool:
     """Organisers run the entrance: check-in, walk-ins, every registration."""
-    return actor is not None and actor.is_organiser
+    return actor.is_organiser and actor.full_access
 
 
-def require_desk_staff(actor: User | None) -> User:
+def require_desk_staff(actor: Actor) -> Actor:
     if not can_run_checkin(actor):
         raise Forbidden("Only organisers run check-in and register walk-ins.")
     return actor
 
 
-def can_take_booth_signups(actor: User | None, fair: Fair) -> bool:
+def can_take_booth_signups(actor: Actor, fair: Fair) -> bool:
     """Organisers, and hosts whose employer has jobs at the fair."""
-    if actor is None:
+    if not actor.full_access:
         return False
     if actor.is_organiser:
         return True
@@ -133,14 +134,14 @@ def can_take_booth_signups(actor: User | None, fair: Fair) -> bool:
 
 
 def can_see_registration(
-    actor: User | None, registration: Registration, held: Collection[str] = ()
+    actor: Actor, registration: Registration, held: Collection[str] = ()
 ) -> bool:
     """Organisers; a signed-in seeker their own; an anonymous browser the ones it was issued.
 
     A name and mobile number typed into a page prove nothing, so a browser that only typed
     them sees the tickets it registered itself (`held`), not everything of that number's.
     """
-    if actor is not None:
+    if actor.is_authenticated:
         return actor.is_organiser or (
             actor.seeker_id is not None and actor.seeker_id == registration.seeker_id
         )
@@ -159,7 +160,7 @@ def registration_closed_reason(fair: Fair) -> str | None:
     """Why the fair takes no registrations now (a key of CLOSED_REASONS), or None."""
     if not fair.has_venue:
         return "online_only"
-    if fair.status not in OPEN_STATUSES:
+    if not fair.is_open:
         return "not_open"
     if fair.ends_at <= utcnow():
         return "over"
@@ -176,7 +177,7 @@ def _require_venue_open(fair: Fair) -> None:
     """Check-in and booths work while the fair is published or live, whatever the clock says."""
     if not fair.has_venue:
         raise Closed(CLOSED_REASONS["online_only"], {"fair": "online_only"})
-    if fair.status not in OPEN_STATUSES:
+    if not fair.is_open:
         raise Closed("This fair has no check-in open now.", {"fair": "not_open"})
 
 
@@ -303,7 +304,7 @@ def _register(
     fair: Fair,
     seeker: Seeker,
     channel: RegistrationChannel,
-    by: User | None,
+    by: Actor | None,
     held: Collection[str] | None = None,
 ) -> tuple[Registration, bool]:
     _require_open(fair)
@@ -348,24 +349,29 @@ def _register(
 
 
 def register_seeker(
-    actor: User | None, fair: Fair, seeker: Seeker, held: Collection[str] = ()
+    actor: Actor, fair: Fair, seeker: Seeker, held: Collection[str] = ()
 ) -> tuple[Registration, bool]:
     """A person registers themself (signed in, or identified in this browser): a confirmed
     place while there are places, else the waiting list. Registering again changes nothing.
 
     An anonymous browser gets back an existing registration only if it holds it already.
     """
-    if actor is not None and (actor.is_organiser or actor.is_host):
+    if actor.is_staff:
         raise Forbidden("Staff accounts do not register; walk-ins are registered at the desk.")
-    if actor is not None and actor.seeker_id != seeker.id:
+    if actor.is_authenticated and actor.seeker_id != seeker.id:
         raise Forbidden("You can only register yourself.")
+    signed_in = actor.is_authenticated
     return _register(
-        fair, seeker, RegistrationChannel.ONLINE, actor, None if actor is not None else held
+        fair,
+        seeker,
+        RegistrationChannel.ONLINE,
+        actor if signed_in else None,
+        None if signed_in else held,
     )
 
 
 def register_walk_in(
-    staff: User, fair: Fair, identity: Identity, secret_key: str | None = None
+    staff: Actor, fair: Fair, identity: Identity, secret_key: str | None = None
 ) -> tuple[Registration, bool]:
     """Register someone at the desk; their mobile number finds them if they are known."""
     require_desk_staff(staff)
@@ -375,7 +381,7 @@ def register_walk_in(
 
 
 def cancel_registration(
-    actor: User | None, registration: Registration, held: Collection[str] = ()
+    actor: Actor, registration: Registration, held: Collection[str] = ()
 ) -> list[Registration]:
     """Cancel a registration (its owner or an organiser); the waiting list moves up.
 
@@ -398,7 +404,7 @@ def cancel_registration(
     return fill_places(fair)
 
 
-def confirm_waiting(organiser: User, fair: Fair) -> list[Registration]:
+def confirm_waiting(organiser: Actor, fair: Fair) -> list[Registration]:
     """Give free places (after a capacity increase) to the waiting list now."""
     require_desk_staff(organiser)
     _require_open(fair)
@@ -407,7 +413,7 @@ def confirm_waiting(organiser: User, fair: Fair) -> list[Registration]:
 
 
 def get_registration(
-    actor: User | None, registration_id: str, held: Collection[str] = ()
+    actor: Actor, registration_id: str, held: Collection[str] = ()
 ) -> Registration:
     """The registration, to its owner and organisers; NotFound to everyone else."""
     registration = db.session.get(Registration, registration_id)
@@ -417,7 +423,7 @@ def get_registration(
 
 
 def list_registrations(
-    actor: User | None,
+    actor: Actor,
     fair: Fair,
     held: Collection[str] = (),
     status: RegistrationStatus | None = None,
@@ -435,17 +441,17 @@ def list_registrations(
     return list(db.session.scalars(query))
 
 
-def _own(actor: User | None, held: Collection[str]):
-    if actor is not None:
+def _own(actor: Actor, held: Collection[str]):
+    if actor.is_authenticated:
         if actor.seeker_id is None:
             raise Forbidden("Only organisers see the fair's registrations.")
         return Registration.seeker_id == actor.seeker_id
     return Registration.id.in_(sorted(held))
 
 
-def my_registrations(actor: User | None, held: Collection[str] = ()) -> list[Registration]:
+def my_registrations(actor: Actor, held: Collection[str] = ()) -> list[Registration]:
     """The caller's own registrations at every fair, the latest fair first."""
-    if actor is not None and actor.seeker_id is None:
+    if actor.is_authenticated and actor.seeker_id is None:
         return []
     return list(
         db.session.scalars(
@@ -457,11 +463,9 @@ def my_registrations(actor: User | None, held: Collection[str] = ()) -> list[Reg
     )
 
 
-def registration_for(
-    actor: User | None, fair: Fair, held: Collection[str] = ()
-) -> Registration | None:
+def registration_for(actor: Actor, fair: Fair, held: Collection[str] = ()) -> Registration | None:
     """The caller's own registration at the fair, if they have one."""
-    if actor is not None and actor.seeker_id is None:
+    if actor.is_authenticated and actor.seeker_id is None:
         return None
     return db.session.scalar(
         select(Registration).where(Registration.fair_id == fair.id, _own(actor, held))
@@ -511,7 +515,7 @@ def _person(seeker: Seeker) -> str:
     return f"{seeker.name} {mask_mobile(seeker.mobile)}"
 
 
-def check_in(staff: User, fair: Fair, ref: PersonRef) -> CheckIn:
+def check_in(staff: Actor, fair: Fair, ref: PersonRef) -> CheckIn:
     """Let a registered person in; a second check-in, from any device, is refused."""
     require_desk_staff(staff)
     _require_venue_open(fair)
@@ -570,7 +574,7 @@ def checked_in(fair_id: str, seeker_id: str) -> CheckIn | None:
     )
 
 
-def list_checkins(staff: User, fair: Fair) -> list[CheckIn]:
+def list_checkins(staff: Actor, fair: Fair) -> list[CheckIn]:
     """Who came, latest first."""
     require_desk_staff(staff)
     return list(
@@ -585,11 +589,11 @@ def list_checkins(staff: User, fair: Fair) -> list[CheckIn]:
 # Booths -------------------------------------------------------------------------------------
 
 
-def prepare_onsite_signup(
-    staff: User | None, fair: Fair, data: OnsiteSignUpIn
-) -> tuple[SignUpRequest, Registration]:
-    """A sign-up taken at a booth for a person who checked in (recorded by the caller)."""
-    if staff is None or not (staff.is_organiser or staff.is_host):
+def take_booth_sign_up(
+    staff: Actor, fair: Fair, data: OnsiteSignUpIn
+) -> tuple[SignUpResult, Registration]:
+    """A sign-up taken at a booth for a person who checked in (committed before it returns)."""
+    if not (staff.is_staff and staff.full_access):
         raise Forbidden("Only booth staff take sign-ups at the venue.")
     _require_venue_open(fair)
     job = next((j for j in fair.jobs if j.id == data.job_id), None)
@@ -605,8 +609,10 @@ def prepare_onsite_signup(
             f"{_person(registration.seeker)} has not checked in at the entrance.",
             {_field(data): "not checked in", "person": _person(registration.seeker)},
         )
-    request = SignUpRequest(fair.id, registration.seeker_id, job.id, SignUpSource.ONSITE)
-    return request, registration
+    result = live.store_sign_up(
+        registration.seeker_id, staff, job.id, SignUpSource.ONSITE, fair_id=fair.id
+    )
+    return result, registration
 
 
 def fair_booths(fair_id: str) -> dict[str, Booth]:
@@ -615,7 +621,7 @@ def fair_booths(fair_id: str) -> dict[str, Booth]:
     return {booth.employer_id: booth for booth in booths}
 
 
-def set_booth(organiser: User, fair: Fair, employer_id: str, number: str | None) -> Booth | None:
+def set_booth(organiser: Actor, fair: Fair, employer_id: str, number: str | None) -> Booth | None:
     """Give an employer with jobs at the fair its booth number (None takes the booth away)."""
     from app.fairs.services import require_organiser
 

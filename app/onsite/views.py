@@ -5,19 +5,19 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 
+from app.accounts.doors import SEEKER_SESSION_KEY, current_actor
 from app.accounts.models import Seeker
 from app.accounts.schemas import Identity
-from app.accounts.services import identify_seeker
+from app.announce import commit
 from app.errors import DomainError, Forbidden, NotFound
 from app.extensions import db
 from app.fairs import services as fairs
@@ -25,9 +25,9 @@ from app.fairs.models import Fair
 from app.fairs.services import require_organiser
 from app.i18n import safe_next
 from app.jobs.models import Employer
-from app.live.events import SEEKER_SESSION_KEY, VISITOR_COOKIE
-from app.live.services import link_visitor
+from app.live import operations as live
 from app.onsite import services
+from app.onsite.held import held_tickets, hold_ticket
 from app.onsite.models import Registration, RegistrationStatus
 from app.onsite.qr import qr_png, qr_svg
 from app.onsite.schemas import BoothIn
@@ -35,27 +35,6 @@ from app.schemas import parse
 from app.urls import absolute_url
 
 bp = Blueprint("onsite", __name__)
-
-# The registrations this browser was issued (an anonymous visitor's proof they are theirs).
-HELD_TICKETS_KEY = "onsite_tickets"
-MAX_HELD_TICKETS = 20
-
-
-def held_tickets() -> list[str]:
-    """Ids of the registrations made in this browser."""
-    held = session.get(HELD_TICKETS_KEY)
-    return [i for i in held if isinstance(i, str)] if isinstance(held, list) else []
-
-
-def hold_ticket(registration_id: str) -> None:
-    """Remember in this browser's session that it holds this registration."""
-    held = [i for i in held_tickets() if i != registration_id] + [registration_id]
-    session[HELD_TICKETS_KEY] = held[-MAX_HELD_TICKETS:]
-
-
-def _actor():
-    return current_user._get_current_object() if current_user.is_authenticated else None
-
 
 def ticket_link(registration: Registration) -> str:
     """What the ticket's QR code carries: a short link that names the ticket code."""
@@ -65,7 +44,7 @@ def ticket_link(registration: Registration) -> str:
 @bp.app_template_global("fair_onsite")
 def fair_onsite(fair: Fair) -> dict:
     """What the fair page shows of the venue: places, booths, the visitor's ticket, staff links."""
-    actor = _actor()
+    actor = current_actor()
     return {
         "attendance": services.attendance(fair) if fair.has_venue else None,
         "booths": services.fair_booths(fair.id),
@@ -73,23 +52,24 @@ def fair_onsite(fair: Fair) -> dict:
         "closed": services.registration_closed_reason(fair),
         "can_checkin": services.can_run_checkin(actor),
         "can_booth": fair.has_venue and services.can_take_booth_signups(actor, fair),
-        "is_staff": actor is not None and (actor.is_organiser or actor.is_host),
+        "is_staff": actor.is_staff,
     }
 
 
 # Registering and the ticket ---------------------------------------------------------------
 
 
-def _identified_seeker() -> Seeker | None:
-    actor = _actor()
-    seeker_id = actor.seeker_id if actor is not None else session.get(SEEKER_SESSION_KEY)
-    return db.session.get(Seeker, seeker_id) if seeker_id else None
+def _signed_in_seeker() -> Seeker | None:
+    actor = current_actor()
+    if not actor.is_authenticated or actor.seeker_id is None:
+        return None
+    return db.session.get(Seeker, actor.seeker_id)
 
 
 @bp.route("/fairs/<fair_id>/register", methods=["GET", "POST"])
 def register(fair_id: str):
     """Register for the venue: signed-in seekers at once, anyone else with name and mobile."""
-    actor = _actor()
+    actor = current_actor()
     fair = fairs.get_fair(actor, fair_id)
     mine = services.registration_for(actor, fair, held_tickets())
     if mine is not None and mine.is_active:
@@ -98,38 +78,34 @@ def register(fair_id: str):
         return _register_page(fair)
     values = {k: request.form.get(k, "").strip() for k in ("name", "mobile")}
     try:
-        if actor is not None:
-            seeker = _identified_seeker()
+        if actor.is_authenticated:
+            seeker = _signed_in_seeker()
             if seeker is None:
                 raise Forbidden(
                     "Staff accounts do not register; walk-ins are registered at the desk."
                 )
         else:
-            seeker = identify_seeker(parse(Identity, values), current_app.config["SECRET_KEY"])
+            seeker = live.identify_viewer(actor, parse(Identity, values))
         registration, _created = services.register_seeker(actor, fair, seeker, held_tickets())
     except DomainError as exc:
         db.session.rollback()
         return _register_page(fair, values, exc.fields, exc.message, exc.status, exc.code)
-    if actor is None:
-        visitor = request.cookies.get(VISITOR_COOKIE)
-        if visitor:
-            link_visitor(visitor, seeker.id)
-    db.session.commit()
-    if actor is None:
+    commit()
+    if not actor.is_authenticated:
         session[SEEKER_SESSION_KEY] = seeker.id
         hold_ticket(registration.id)
     return redirect(url_for("onsite.ticket", registration_id=registration.id))
 
 
 def _register_page(fair: Fair, values=None, errors=None, message=None, status=200, code=None):
-    actor = _actor()
+    actor = current_actor()
     return render_template(
         "onsite/register.html",
         fair=fair,
         attendance=services.attendance(fair),
         closed=services.registration_closed_reason(fair),
-        seeker=_identified_seeker() if actor is not None else None,
-        staff=actor is not None and actor.seeker_id is None,
+        seeker=_signed_in_seeker(),
+        staff=actor.is_staff,
         values=values or {},
         errors=errors or {},
         message=message,
@@ -140,7 +116,7 @@ def _register_page(fair: Fair, values=None, errors=None, message=None, status=20
 @bp.route("/registrations/<registration_id>")
 def ticket(registration_id: str):
     """The ticket: its QR code and code drawn into the page, so it shows without a network."""
-    registration = services.get_registration(_actor(), registration_id, held_tickets())
+    registration = services.get_registration(current_actor(), registration_id, held_tickets())
     link = ticket_link(registration)
     return render_template(
         "onsite/ticket.html",
@@ -158,10 +134,10 @@ def ticket(registration_id: str):
 @bp.route("/registrations/<registration_id>/cancel", methods=["POST"])
 def cancel(registration_id: str):
     """Give the place back; the next person on the waiting list gets it."""
-    actor = _actor()
+    actor = current_actor()
     registration = services.get_registration(actor, registration_id, held_tickets())
     services.cancel_registration(actor, registration, held_tickets())
-    db.session.commit()
+    commit()
     if request.form.get("next"):
         return redirect(safe_next(request.form.get("next")))
     return redirect(url_for("onsite.ticket", registration_id=registration.id))
@@ -170,7 +146,7 @@ def cancel(registration_id: str):
 @bp.route("/my/tickets")
 def my_tickets():
     """The caller's registrations: all of a signed-in seeker's, or those made in this browser."""
-    actor = _actor()
+    actor = current_actor()
     registrations = services.my_registrations(actor, held_tickets())
     return render_template("onsite/my_tickets.html", registrations=registrations)
 
@@ -178,7 +154,7 @@ def my_tickets():
 @bp.route("/t/<code>")
 def ticket_code(code: str):
     """Where a ticket's QR code leads: the desk for organisers, the ticket for its holder."""
-    actor = _actor()
+    actor = current_actor()
     normal = services.normalize_ticket_code(code)
     registration = (
         db.session.scalar(select(Registration).where(Registration.ticket_code == normal))
@@ -202,7 +178,7 @@ def ticket_code(code: str):
 @login_required
 def checkin(fair_id: str):
     """The entrance: scan tickets with the camera, or type a code or mobile number; walk-ins."""
-    actor = _actor()
+    actor = current_actor()
     services.require_desk_staff(actor)
     fair = fairs.get_fair(actor, fair_id)
     if not fair.has_venue:
@@ -222,7 +198,7 @@ def checkin(fair_id: str):
 @login_required
 def booth(fair_id: str):
     """An employer's booth: scan a visitor's ticket and sign them up for a job."""
-    actor = _actor()
+    actor = current_actor()
     fair = fairs.get_fair(actor, fair_id)
     if not fair.has_venue:
         raise NotFound("This fair is online only; it has no booths.")
@@ -243,13 +219,13 @@ def booth(fair_id: str):
 @login_required
 def desk(fair_id: str):
     """The organiser's view of the venue: who registered, the waiting list, check-ins, booths."""
-    organiser = require_organiser(_actor())
+    organiser = require_organiser(current_actor())
     fair = fairs.get_fair(organiser, fair_id)
     return _desk_page(fair)
 
 
 def _desk_page(fair: Fair, message: str | None = None, errors=None, status: int = 200):
-    organiser = _actor()
+    organiser = current_actor()
     try:
         shown = RegistrationStatus(request.args.get("status", ""))
     except ValueError:
@@ -274,7 +250,7 @@ def _desk_page(fair: Fair, message: str | None = None, errors=None, status: int 
 @login_required
 def set_booth(fair_id: str):
     """Give an employer its booth number (an empty number takes the booth away)."""
-    organiser = require_organiser(_actor())
+    organiser = require_organiser(current_actor())
     fair = fairs.get_fair(organiser, fair_id)
     number = (request.form.get("number") or "").strip() or None
     try:
@@ -283,7 +259,7 @@ def set_booth(fair_id: str):
     except DomainError as exc:
         db.session.rollback()
         return _desk_page(fairs.get_fair(organiser, fair_id), exc.message, exc.fields, exc.status)
-    db.session.commit()
+    commit()
     return redirect(url_for("onsite.desk", fair_id=fair.id) + "#booths")
 
 
@@ -291,14 +267,14 @@ def set_booth(fair_id: str):
 @login_required
 def confirm_waiting(fair_id: str):
     """Give free places to the waiting list now (after the capacity was raised)."""
-    organiser = require_organiser(_actor())
+    organiser = require_organiser(current_actor())
     fair = fairs.get_fair(organiser, fair_id)
     try:
         services.confirm_waiting(organiser, fair)
     except DomainError as exc:
         db.session.rollback()
         return _desk_page(fairs.get_fair(organiser, fair_id), exc.message, exc.fields, exc.status)
-    db.session.commit()
+    commit()
     return redirect(url_for("onsite.desk", fair_id=fair.id))
 
 
@@ -315,7 +291,7 @@ def _employer_at(fair: Fair, employer_id: str) -> Employer:
 @bp.route("/fairs/<fair_id>/employers/<employer_id>")
 def employer(fair_id: str, employer_id: str):
     """An employer's jobs at a fair: where a booth poster's QR code leads."""
-    fair = fairs.get_fair(_actor(), fair_id)
+    fair = fairs.get_fair(current_actor(), fair_id)
     found = _employer_at(fair, employer_id)
     return render_template(
         "onsite/employer.html",
@@ -330,7 +306,7 @@ def employer(fair_id: str, employer_id: str):
 @bp.route("/fairs/<fair_id>/posters")
 def posters(fair_id: str):
     """Printable posters, one a page: each booth (its employer's jobs) and each live room."""
-    fair = fairs.get_fair(_actor(), fair_id)
+    fair = fairs.get_fair(current_actor(), fair_id)
     booths = services.fair_booths(fair.id)
     only_employer, only_room = request.args.get("employer"), request.args.get("room")
     sheets = []

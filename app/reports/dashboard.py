@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from app.accounts.models import User
+from app.accounts.actor import Actor
 from app.config import DEFAULT_TIMEZONE
 from app.extensions import db
 from app.fairs.models import Fair, FairStatus, fair_jobs
@@ -75,7 +75,7 @@ def _ratio(part: float, whole: float) -> float:
     return round(part / whole, 4) if whole else 0.0
 
 
-def market_dashboard(actor: User | None, chosen: DashboardFilter) -> dict:
+def market_dashboard(actor: Actor, chosen: DashboardFilter) -> dict:
     """Positions, headcount and pay on offer at fairs against sign-ups and intents, by day."""
     require_organiser(actor)
     zone = ZoneInfo(DEFAULT_TIMEZONE)

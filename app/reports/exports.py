@@ -7,7 +7,7 @@ import io
 
 from openpyxl import Workbook
 
-from app.reports.services import SOURCES
+from app.live.models import SIGN_UP_SOURCES
 
 JOB_COLUMNS = (
     "job_id",
@@ -19,7 +19,7 @@ JOB_COLUMNS = (
     "viewers_while_shown",
     "signups_while_shown",
     "signups",
-    *(f"signups_{s}" for s in SOURCES),
+    *(f"signups_{s}" for s in SIGN_UP_SOURCES),
     "conversion",
     "intents",
     "hires",
@@ -40,7 +40,7 @@ SUMMARY_FIELDS = (
 
 
 def _job_row(job: dict) -> list:
-    flat = {**job, **{f"signups_{s}": job["signups_by_source"][s] for s in SOURCES}}
+    flat = {**job, **{f"signups_{s}": job["signups_by_source"][s] for s in SIGN_UP_SOURCES}}
     return [flat[c] for c in JOB_COLUMNS]
 
 
@@ -79,7 +79,7 @@ def report_xlsx(report: dict) -> bytes:
     summary.append(["fair", report["title"]])
     for name in SUMMARY_FIELDS:
         summary.append([name, report[name]])
-    for source in SOURCES:
+    for source in SIGN_UP_SOURCES:
         summary.append([f"signups_{source}", report["signups_by_source"][source]])
     for name, value in report["registrations"].items():
         summary.append([f"registrations_{name}", value])

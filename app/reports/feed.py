@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.accounts.models import TokenScope, User
+from app.accounts.actor import Actor
 from app.db import utcnow
 from app.errors import Forbidden, ValidationError
 from app.extensions import db
@@ -39,12 +39,12 @@ class FeedPage:
     next_since: datetime | None
 
 
-def require_exporter(actor: User, scope: TokenScope, personal: bool = False) -> User:
+def require_exporter(actor: Actor, personal: bool = False) -> Actor:
     """actor, when an organiser whose credentials may read this (people's details need
     export_personal, or a full-scope organiser); Forbidden otherwise."""
     if not actor.is_organiser:
         raise Forbidden("The export API is for organisers and the data centre's tokens.")
-    if personal and scope == TokenScope.EXPORT:
+    if personal and not actor.reads_personal_data:
         raise Forbidden(
             "This token may not read personal data: issue one with --scope export_personal."
         )
@@ -95,26 +95,21 @@ def _page(query, stamp, key, since: datetime | None, cursor: str | None, limit: 
     return FeedPage(rows, None, max(horizon, since) if since else horizon)
 
 
-def changed_fairs(
-    actor: User, scope: TokenScope, since: datetime | None, cursor: str | None, limit: int
-) -> FeedPage:
+def changed_fairs(actor: Actor, since: datetime | None, cursor: str | None, limit: int) -> FeedPage:
     """Fairs (every status, drafts included) changed since a time, oldest change first."""
-    require_exporter(actor, scope)
+    require_exporter(actor)
     query = select(Fair).options(selectinload(Fair.jobs))
     return _page(query, Fair.updated_at, Fair.id, since, cursor, limit)
 
 
-def changed_jobs(
-    actor: User, scope: TokenScope, since: datetime | None, cursor: str | None, limit: int
-) -> FeedPage:
+def changed_jobs(actor: Actor, since: datetime | None, cursor: str | None, limit: int) -> FeedPage:
     """Jobs changed since a time, oldest change first."""
-    require_exporter(actor, scope)
+    require_exporter(actor)
     return _page(select(Job), Job.updated_at, Job.id, since, cursor, limit)
 
 
 def changed_signups(
-    actor: User,
-    scope: TokenScope,
+    actor: Actor,
     since: datetime | None,
     cursor: str | None,
     limit: int,
@@ -122,7 +117,7 @@ def changed_signups(
 ) -> FeedPage:
     """Sign-ups with the person's name and mobile, changed since a time (signed up, withdrawn,
     followed up); only for credentials that may read personal data."""
-    require_exporter(actor, scope, personal=True)
+    require_exporter(actor, personal=True)
     query = select(SignUp).options(joinedload(SignUp.seeker), joinedload(SignUp.job))
     if fair_id is not None:
         query = query.where(SignUp.fair_id == fair_id)
@@ -130,12 +125,12 @@ def changed_signups(
 
 
 def statistics_feed(
-    actor: User, scope: TokenScope, since: datetime | None, cursor: str | None, limit: int
+    actor: Actor, since: datetime | None, cursor: str | None, limit: int
 ) -> FeedPage:
     """Each fair's figures (turnout, check-ins, sign-ups by source, intents, hires, per job),
     for fairs whose figures may have changed since a time: edited, not over by then, or with
     sign-ups or follow-up after it. In order of the fairs' start."""
-    require_exporter(actor, scope)
+    require_exporter(actor)
     now = utcnow()
     query = select(Fair).where(_after(Fair.starts_at, Fair.id, cursor))
     if since is not None:

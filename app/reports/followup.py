@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from app.accounts.models import User
+from app.accounts.actor import Actor
 from app.db import utcnow
 from app.errors import Forbidden, NotFound
 from app.extensions import db
@@ -14,14 +14,12 @@ from app.live.models import INTENT_STATUSES, FollowUpStatus, SignUp, SignUpCount
 from app.reports.models import FollowUpNote
 
 
-def can_follow_up(actor: User | None, job: Job) -> bool:
+def can_follow_up(actor: Actor, job: Job) -> bool:
     """Contact details go to the job's employer's hosts and to organisers, nobody else."""
-    return actor is not None and (
-        actor.is_organiser or (actor.is_host and actor.employer_id == job.employer_id)
-    )
+    return actor.is_organiser or (actor.is_host and actor.employer_id == job.employer_id)
 
 
-def candidates(actor: User, fair: Fair, job: Job) -> list[SignUp]:
+def candidates(actor: Actor, fair: Fair, job: Job) -> list[SignUp]:
     """Everyone who signed up for the job at the fair, newest first (withdrawn ones included)."""
     if not can_follow_up(actor, job):
         raise Forbidden("Only the employer's hosts and organisers see who signed up.")
@@ -46,7 +44,7 @@ def notes_of(signup: SignUp) -> list[FollowUpNote]:
     )
 
 
-def get_signup(actor: User, signup_id: str) -> SignUp:
+def get_signup(actor: Actor, signup_id: str) -> SignUp:
     """A sign-up actor may follow up, else NotFound (others cannot tell it exists)."""
     signup = db.session.get(SignUp, signup_id)
     if signup is None or not can_follow_up(actor, signup.job):
@@ -55,7 +53,7 @@ def get_signup(actor: User, signup_id: str) -> SignUp:
 
 
 def record_followup(
-    actor: User, signup: SignUp, status: FollowUpStatus, text: str = ""
+    actor: Actor, signup: SignUp, status: FollowUpStatus, text: str = ""
 ) -> FollowUpNote:
     """Move a sign-up's follow-up on and keep a dated note; intents and hires follow."""
     if not can_follow_up(actor, signup.job):

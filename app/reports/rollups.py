@@ -1,26 +1,26 @@
 """Keeping the report rollups current, inside the same transactions that record the events.
 
-People are keyed "s:<seeker id>" once known and "v:<browser id>" until then; when a browser's
-viewer identifies, their rows are folded into the person's, so one person counts once.
+People are keyed as app.accounts.actor.person_key says: "s:<seeker id>" once known and
+"v:<browser id>" until then; when a browser's viewer identifies, their rows are folded into the
+person's, so one person counts once. app/reports/listeners.py connects these to what the live
+layer announces.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, case, func, literal, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from app.accounts.actor import SEEKER_PREFIX, VISITOR_PREFIX, person_key
+from app.db import insert_for
 from app.extensions import db
+from app.fairs.models import Room
+from app.live.models import CardPush, Presence
+from app.live.presence import Stay
 from app.reports.models import FairPerson, FairStats, RoomMinute, RoomPerson, RoomStats
-
-
-def person_key(seeker_id: str | None, visitor_id: str) -> str:
-    """Who someone is for counting: the person once known, else their browser."""
-    return f"s:{seeker_id}" if seeker_id else f"v:{visitor_id}"
 
 
 def greatest(a, b):
@@ -29,37 +29,21 @@ def greatest(a, b):
     return func.greatest(a, b) if dialect == "postgresql" else func.max(a, b)
 
 
-def upsert(model):
-    """INSERT for the session's database, with its ON CONFLICT clauses."""
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model.__table__)
-
-
-@dataclass(frozen=True)
-class Viewing:
-    """A finished stretch of watching, for watch time."""
-
-    room_id: str
-    fair_id: str
-    person: str
-    seconds: float
-
-
 def record_viewers(
-    room_fair: dict[str, str], people: Iterable[tuple[str, str]], now: datetime
+    room_fair: dict[str, str], people: Iterable[tuple[str, str]], at: datetime
 ) -> None:
     """Count (room, person) pairs as viewers of the room and of its fair (first time only)."""
     pairs = sorted(set(people))
     if not pairs:
         return
     table = RoomPerson.__table__
-    stmt = upsert(RoomPerson).on_conflict_do_nothing(
+    stmt = insert_for(RoomPerson.__table__).on_conflict_do_nothing(
         index_elements=[table.c.room_id, table.c.person_key]
     )
     new = db.session.execute(
         stmt.returning(table.c.room_id),
         [
-            {"room_id": r, "person_key": p, "first_seen_at": now, "watch_seconds": 0.0}
+            {"room_id": r, "person_key": p, "first_seen_at": at, "watch_seconds": 0.0}
             for r, p in pairs
         ],
     ).all()
@@ -74,15 +58,13 @@ def record_viewers(
             .values(unique_viewers=RoomStats.unique_viewers + count)
         )
     showing = _rooms_showing_a_card(set(room_fair))
-    mark_people({(room_fair[r], p) for r, p in pairs if r not in showing}, now, watched=True)
+    mark_people({(room_fair[r], p) for r, p in pairs if r not in showing}, at, watched=True)
     mark_people(
-        {(room_fair[r], p) for r, p in pairs if r in showing}, now, watched=True, saw_card=True
+        {(room_fair[r], p) for r, p in pairs if r in showing}, at, watched=True, saw_card=True
     )
 
 
 def _rooms_showing_a_card(room_ids: set[str]) -> set[str]:
-    from app.live.models import CardPush
-
     if not room_ids:
         return set()
     return set(
@@ -97,11 +79,10 @@ def _rooms_showing_a_card(room_ids: set[str]) -> set[str]:
 def record_card_audience(room_id: str, fair_id: str) -> None:
     """Everyone watching a room when a card goes up saw a card (people joining later are
     marked as they join, while it stays pinned)."""
-    from app.live.models import Presence
-
+    # person_key() in SQL: the person once known, else the browser.
     person = case(
-        (Presence.seeker_id.is_not(None), literal("s:") + Presence.seeker_id),
-        else_=literal("v:") + Presence.visitor_id,
+        (Presence.seeker_id.is_not(None), literal(SEEKER_PREFIX) + Presence.seeker_id),
+        else_=literal(VISITOR_PREFIX) + Presence.visitor_id,
     )
     present = select(person).where(Presence.room_id == room_id, Presence.left_at.is_(None))
     db.session.execute(
@@ -128,7 +109,7 @@ def mark_people(
     if not people or not any(flags.values()):
         return
     table = FairPerson.__table__
-    stmt = upsert(FairPerson)
+    stmt = insert_for(FairPerson.__table__)
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.fair_id, table.c.person_key],
         set_={name: True for name, on in flags.items() if on},
@@ -150,7 +131,7 @@ def mark_people(
 
 def _ensure_room_stats(room_fair: dict[str, str]) -> None:
     table = RoomStats.__table__
-    stmt = upsert(RoomStats).on_conflict_do_nothing(index_elements=[table.c.room_id])
+    stmt = insert_for(RoomStats.__table__).on_conflict_do_nothing(index_elements=[table.c.room_id])
     db.session.execute(
         stmt,
         [
@@ -160,12 +141,12 @@ def _ensure_room_stats(room_fair: dict[str, str]) -> None:
     )
 
 
-def record_watch_time(viewings: list[Viewing]) -> None:
+def record_watch_time(stays: list[Stay]) -> None:
     """Add finished stretches of watching to the person, the room and the fair."""
     by_room: dict[str, float] = defaultdict(float)
     by_room_person: dict[tuple[str, str], float] = defaultdict(float)
     by_fair_person: dict[tuple[str, str], float] = defaultdict(float)
-    for v in viewings:
+    for v in stays:
         seconds = max(0.0, v.seconds)
         by_room[v.room_id] += seconds
         by_room_person[(v.room_id, v.person)] += seconds
@@ -194,9 +175,6 @@ def record_watch_time(viewings: list[Viewing]) -> None:
 
 def record_fair_concurrency(fair_ids: set[str], now: datetime) -> None:
     """Note each fair's peak of distinct people watching any of its rooms at once."""
-    from app.fairs.models import Room
-    from app.live.models import Presence
-
     table = FairStats.__table__
     for fair_id in sorted(fair_ids):
         person = func.coalesce(Presence.seeker_id, Presence.visitor_id)
@@ -209,7 +187,9 @@ def record_fair_concurrency(fair_ids: set[str], now: datetime) -> None:
             or 0
         )
         db.session.execute(
-            upsert(FairStats).on_conflict_do_nothing(index_elements=[table.c.fair_id]),
+            insert_for(FairStats.__table__).on_conflict_do_nothing(
+                index_elements=[table.c.fair_id]
+            ),
             [{"fair_id": fair_id, "peak_concurrent": 0}],
         )
         db.session.execute(
@@ -220,9 +200,7 @@ def record_fair_concurrency(fair_ids: set[str], now: datetime) -> None:
 
 
 def record_concurrency(current: dict[str, int], now: datetime) -> None:
-    """Note how many watch each room now: its peak, this minute, the pinned card's peak."""
-    from app.live.models import CardPush
-
+    """Note how many watch each room now: its peak, and this minute's peak and last count."""
     minute = now.replace(second=0, microsecond=0)
     table = RoomMinute.__table__
     for room_id, viewers in sorted(current.items()):
@@ -231,7 +209,7 @@ def record_concurrency(current: dict[str, int], now: datetime) -> None:
             .where(RoomStats.room_id == room_id, RoomStats.peak_concurrent < viewers)
             .values(peak_concurrent=viewers, peak_at=now)
         )
-        stmt = upsert(RoomMinute)
+        stmt = insert_for(RoomMinute.__table__)
         stmt = stmt.on_conflict_do_update(
             index_elements=[table.c.room_id, table.c.minute],
             set_={"peak": greatest(table.c.peak, stmt.excluded.peak), "last": stmt.excluded.last},
@@ -239,23 +217,11 @@ def record_concurrency(current: dict[str, int], now: datetime) -> None:
         db.session.execute(
             stmt, [{"room_id": room_id, "minute": minute, "peak": viewers, "last": viewers}]
         )
-        db.session.execute(
-            update(CardPush)
-            .where(
-                CardPush.room_id == room_id,
-                CardPush.unpinned_at.is_(None),
-                CardPush.peak_viewers < viewers,
-            )
-            .values(peak_viewers=viewers)
-        )
 
 
 def merge_visitor(visitor_id: str, seeker_id: str) -> None:
     """Fold a browser's viewing into the person it turned out to be."""
-    from app.fairs.models import Room
-    from app.live.models import Presence
-
-    old, new = f"v:{visitor_id}", f"s:{seeker_id}"
+    old, new = person_key(None, None, visitor_id), person_key(seeker_id, None, None)
     # A browser is counted only where it watched: its stays name the rooms and fairs.
     watched = db.session.execute(
         select(Presence.room_id, Room.fair_id)

@@ -7,37 +7,31 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import case, func, literal, select
 
-from app.accounts.models import User
+from app.accounts.actor import Actor
 from app.db import utcnow
 from app.errors import Forbidden
 from app.extensions import db
 from app.fairs.models import Fair, Room, fair_jobs
 from app.fairs.services import visible_fairs
 from app.jobs.models import Job
-from app.live.models import CardPush, Presence, SignUp, SignUpCount, SignUpSource
+from app.live.models import SIGN_UP_SOURCES, CardPush, Presence, SignUp, SignUpCount
 from app.onsite.models import CheckIn, Registration, RegistrationStatus
 from app.reports.models import FairPerson, FairStats, RoomMinute, RoomStats
 
-SOURCES = tuple(s.value for s in SignUpSource)
 
-
-def report_scope(actor: User | None, fair: Fair) -> str | None:
+def report_scope(actor: Actor, fair: Fair) -> str | None:
     """Whose figures actor may read: None for all (organisers), an employer id (its hosts)."""
-    if actor is not None and actor.is_organiser:
+    if actor.is_organiser:
         return None
-    if (
-        actor is not None
-        and actor.is_host
-        and any(j.employer_id == actor.employer_id for j in fair.jobs)
-    ):
+    if actor.is_host and any(j.employer_id == actor.employer_id for j in fair.jobs):
         return actor.employer_id
     raise Forbidden("Only organisers, and the hosts of employers at this fair, read its report.")
 
 
-def reportable_fairs(actor: User | None) -> list[Fair]:
+def reportable_fairs(actor: Actor) -> list[Fair]:
     """Fairs whose report actor may open, newest first: all (organisers), or those where a
     host's employer offers jobs."""
-    if actor is None or not (actor.is_organiser or actor.is_host):
+    if not actor.is_staff:
         raise Forbidden("Only organisers and hosts read reports.")
     query = visible_fairs(actor).order_by(None).order_by(Fair.starts_at.desc(), Fair.id)
     if not actor.is_organiser:
@@ -54,7 +48,7 @@ def _ratio(part: float, whole: float) -> float:
     return round(part / whole, 4) if whole else 0.0
 
 
-def fair_report(actor: User | None, fair: Fair) -> dict:
+def fair_report(actor: Actor, fair: Fair) -> dict:
     """The fair's report; hosts get their employer's jobs and their own rooms only."""
     employer_scope = report_scope(actor, fair)
     now = utcnow()
@@ -113,7 +107,9 @@ def fair_figures(
         "checkins": registrations["checked_in"],
         "registrations": registrations,
         "signups": sum(j["signups"] for j in job_rows),
-        "signups_by_source": {s: sum(j["signups_by_source"][s] for j in job_rows) for s in SOURCES},
+        "signups_by_source": {
+            s: sum(j["signups_by_source"][s] for j in job_rows) for s in SIGN_UP_SOURCES
+        },
         "intents": sum(j["intents"] for j in job_rows),
         "hires": sum(j["hires"] for j in job_rows),
         "jobs": job_rows,
@@ -276,7 +272,9 @@ def _job_figures(fair: Fair, jobs: list[Job], cards: list[dict]) -> list[dict]:
                 "viewers_while_shown": viewers,
                 "signups_while_shown": while_shown,
                 "signups": count.count if count else 0,
-                "signups_by_source": {s: getattr(count, s) if count else 0 for s in SOURCES},
+                "signups_by_source": {
+                    s: getattr(count, s) if count else 0 for s in SIGN_UP_SOURCES
+                },
                 "conversion": _ratio(while_shown, viewers),
                 "intents": count.intents if count else 0,
                 "hires": count.hires if count else 0,

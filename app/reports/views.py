@@ -9,14 +9,16 @@ from functools import wraps
 from flask import Blueprint, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
+from app.accounts.doors import current_actor
+from app.announce import commit
 from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.fairs import services as fairs
 from app.jobs.models import Category, Job
 from app.labels import label
-from app.live.models import FollowUpStatus, SignUpSource
+from app.live.models import SIGN_UP_SOURCES, FollowUpStatus, SignUpSource
 from app.reports import followup
 from app.reports.dashboard import (
     DashboardFilter,
@@ -25,7 +27,7 @@ from app.reports.dashboard import (
     resolve_filter,
 )
 from app.reports.schemas import DashboardIn, FollowUpIn
-from app.reports.services import SOURCES, fair_report, reportable_fairs
+from app.reports.services import fair_report, reportable_fairs
 from app.schemas import parse
 
 bp = Blueprint("reports", __name__)
@@ -44,10 +46,6 @@ def private(view):
         return response
 
     return wrapper
-
-
-def _actor():
-    return current_user._get_current_object()
 
 
 @bp.app_template_filter("from_iso")
@@ -119,11 +117,11 @@ def _chart_strings() -> dict:
 @private
 def index():
     """The fairs whose report (and follow-up) the signed-in organiser or host may open."""
-    return render_template("reports/index.html", fairs=reportable_fairs(_actor()))
+    return render_template("reports/index.html", fairs=reportable_fairs(current_actor()))
 
 
 def _report_page(fair_id: str, printable: bool):
-    actor = _actor()
+    actor = current_actor()
     fair = fairs.get_fair(actor, fair_id)
     report = fair_report(actor, fair)
     return render_template(
@@ -131,7 +129,7 @@ def _report_page(fair_id: str, printable: bool):
         fair=fair,
         report=report,
         printable=printable,
-        sources=SOURCES,
+        sources=SIGN_UP_SOURCES,
         source_labels=source_labels(),
         chart_data={
             "report": report,
@@ -169,7 +167,7 @@ def fair_report_print(fair_id: str):
 @private
 def followup_jobs(fair_id: str):
     """The fair's jobs the reader follows up, with how many signed up for each."""
-    actor = _actor()
+    actor = current_actor()
     fair = fairs.get_fair(actor, fair_id)
     report = fair_report(actor, fair)
     return render_template("reports/followup_jobs.html", fair=fair, report=report)
@@ -180,7 +178,7 @@ def followup_jobs(fair_id: str):
 @private
 def followup_job(fair_id: str, job_id: str):
     """Who signed up for a job, with their contact details and the follow-up so far."""
-    actor = _actor()
+    actor = current_actor()
     fair = fairs.get_fair(actor, fair_id)
     job = db.session.get(Job, job_id)
     if job is None:
@@ -203,7 +201,7 @@ def followup_job(fair_id: str, job_id: str):
 @login_required
 def record_followup(signup_id: str):
     """Move a sign-up's follow-up on, with a dated note."""
-    actor = _actor()
+    actor = current_actor()
     signup = followup.get_signup(actor, signup_id)
     back = url_for("reports.followup_job", fair_id=signup.fair_id, job_id=signup.job_id)
     try:
@@ -215,7 +213,7 @@ def record_followup(signup_id: str):
     except DomainError:
         db.session.rollback()
         return redirect(f"{back}?error={signup_id}#signup-{signup_id}")
-    db.session.commit()
+    commit()
     return redirect(f"{back}#signup-{signup_id}")
 
 
@@ -234,7 +232,7 @@ def _dashboard_filter() -> tuple[DashboardFilter, dict, str | None]:
 def dashboard():
     """Supply against demand across fairs: positions, openings and pay against sign-ups."""
     chosen, values, error = _dashboard_filter()
-    figures = market_dashboard(_actor(), chosen)
+    figures = market_dashboard(current_actor(), chosen)
     return render_template(
         "reports/dashboard.html",
         figures=figures,

@@ -26,17 +26,18 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert
 
-from app.accounts.models import Role, Seeker
+from app.accounts.actor import Actor
+from app.accounts.models import Role, Seeker, TokenScope
 from app.accounts.schemas import NewUser
 from app.accounts.services import create_user
+from app.announce import commit
 from app.db import new_id
 from app.extensions import db
 from app.fairs.models import Fair, FairMode, FairStatus, Room
 from app.fairs.services import new_stream_key
 from app.jobs.models import Category, Job, PayUnit, WorkType
-from app.live import services as live
+from app.live import cards, operations, presence
 from app.live import signups as signup_log
-from app.live.connections import Connection
 from app.live.models import FollowUpStatus, SignUp, SignUpSource
 from app.live.signups import SignUpRequest, WithdrawRequest
 from app.reports import followup
@@ -101,7 +102,7 @@ class _Person:
 class SimulatedClock:
     """The time the recording functions read, set by the builder; restore() puts it back."""
 
-    MODULES = (live, signup_log, followup)
+    MODULES = (cards, presence, signup_log, followup)
 
     def __init__(self):
         self.now = START
@@ -240,10 +241,7 @@ def build_fair(spec: FairSpec, progress: Callable[[str], None] | None = None) ->
         0,
     )
     room_ids = [r.id for r in rooms]
-    connections = {
-        r.id: Connection(sid=f"host-{r.id}", visitor_id="host", user_id=r.host_id, role="host")
-        for r in rooms
-    }
+    hosts = {r.id: Actor(user_id=r.host_id, role=Role.HOST, scope=TokenScope.FULL) for r in rooms}
     pinned: dict[str, str] = {}  # room -> job on screen
     unpin_at: dict[str, tuple[float, str]] = {}  # room -> (second, card) to take down
     open_sessions: dict[int, tuple[int, int]] = {}  # session -> (person, room)
@@ -266,7 +264,7 @@ def build_fair(spec: FairSpec, progress: Callable[[str], None] | None = None) ->
             # People who say who they are do so before they join again.
             clock.now = base
             for person in identify_at.get(tick, []):
-                live.link_visitor(person.visitor_id, person.seeker_id)
+                presence.link_visitor(person.visitor_id, person.seeker_id)
                 identifications.append((person.visitor_id, person.seeker_id, clock.now))
                 counts["identified"] += 1
             db.session.commit()
@@ -274,7 +272,7 @@ def build_fair(spec: FairSpec, progress: Callable[[str], None] | None = None) ->
             for n, person_index, room in plan_join.get(tick, []):
                 person = people[person_index]
                 batch.append(
-                    live.Join(
+                    presence.Join(
                         room_ids[room],
                         fair.id,
                         person.visitor_id,
@@ -288,7 +286,7 @@ def build_fair(spec: FairSpec, progress: Callable[[str], None] | None = None) ->
             # Each batch at its own instant, as the live server's batches are.
             for index, chunk in enumerate(_chunks(batch)):
                 clock.now = base + timedelta(seconds=1, milliseconds=index)
-                live.record_joins(chunk)
+                presence.record_joins(chunk)
                 db.session.commit()
                 counts["joins"] += len(chunk)
             leaving = [(n, room) for n, room in plan_leave.get(tick, []) if n in open_sessions]
@@ -296,7 +294,9 @@ def build_fair(spec: FairSpec, progress: Callable[[str], None] | None = None) ->
                 leaving = [(n, room) for n, (_p, room) in open_sessions.items()]
             for index, chunk in enumerate(_chunks(leaving)):
                 clock.now = base + timedelta(seconds=2, milliseconds=index)
-                live.record_leaves([live.Leave(room_ids[room], f"c{n}") for n, room in chunk])
+                presence.record_leaves(
+                    [presence.Leave(room_ids[room], f"c{n}") for n, room in chunk]
+                )
                 db.session.commit()
                 for n, _room in chunk:
                     open_sessions.pop(n, None)
@@ -308,19 +308,19 @@ def build_fair(spec: FairSpec, progress: Callable[[str], None] | None = None) ->
                 clock.now = base + timedelta(seconds=3, milliseconds=10 * index)
                 if next_push[room.id] <= due:
                     job = rng.choice(jobs_of[room.host_id])
-                    card = live.push_card(connections[room.id], room, job.id)
-                    db.session.commit()
+                    card = operations.push_card(hosts[room.id], room.id, job.id)
+                    commit()
                     pinned[room.id] = job.id
                     unpin_at.pop(room.id, None)
                     gap = rng.uniform(0.5, 1.5) * spec.push_every_seconds
                     # Most cards are taken down a while before the next one goes up.
                     if rng.random() < 0.7:
-                        unpin_at[room.id] = (next_push[room.id] + gap * 0.6, card.id)
+                        unpin_at[room.id] = (next_push[room.id] + gap * 0.6, card["card_id"])
                     next_push[room.id] += gap
                     counts["pushes"] += 1
                 elif room.id in unpin_at and unpin_at[room.id][0] <= due:
-                    live.unpin_card(connections[room.id], room, unpin_at.pop(room.id)[1])
-                    db.session.commit()
+                    operations.unpin_card(hosts[room.id], room.id, unpin_at.pop(room.id)[1])
+                    commit()
                     pinned.pop(room.id, None)
                     counts["unpins"] += 1
             clock.now = base + timedelta(seconds=4)
@@ -406,7 +406,7 @@ def _follow_up(rng: random.Random, fair: Fair, hosts) -> int:
     for signup in signups:
         host = host_of[signup.job.employer_id]
         for status in steps[: rng.randint(1, 3)]:
-            followup.record_followup(host, signup, status, "bench")
+            followup.record_followup(Actor.of(host), signup, status, "bench")
             notes += 1
     db.session.commit()
     return notes

@@ -38,6 +38,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
+from app.accounts.actor import Actor  # noqa: E402
 from app.accounts.services import create_token  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.extensions import db  # noqa: E402
@@ -112,7 +113,9 @@ def time_in_process(app, fair_id: str, organiser_id: str, runs: int) -> list[flo
         for n in range(WARM_UP + runs):
             db.session.remove()
             began = time.perf_counter()
-            report = fair_report(db.session.get(User, organiser_id), db.session.get(Fair, fair_id))
+            report = fair_report(
+                Actor.of(db.session.get(User, organiser_id)), db.session.get(Fair, fair_id)
+            )
             elapsed = (time.perf_counter() - began) * 1000
             if n >= WARM_UP:
                 samples.append(elapsed)

@@ -15,7 +15,9 @@ def test_a_visitor_signs_up_from_the_fair_page(browser, live_site):
     from tests.live.test_server import rows
 
     errors = PageErrors()
-    page = errors.watch(browser.new_context(viewport={"width": 390, "height": 844}).new_page(), "visitor")
+    page = errors.watch(
+        browser.new_context(viewport={"width": 390, "height": 844}).new_page(), "visitor"
+    )
     page.goto(f"{server.url}/fairs/{seeded.fair_id}")
     buttons = page.locator("button.signup[data-job-id]")
     expect(buttons).to_have_count(3)

@@ -10,8 +10,8 @@ import imageio_ffmpeg
 import pytest
 
 from app.fairs.models import Room, RoomStatus
-from app.live.media import stream_runtime
 from app.live.models import StreamRun, Upload
+from app.live.runtime import stream_runtime
 from tests.live.conftest import ack
 
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.accounts.actor import ANONYMOUS, Actor
 from app.accounts.models import Role
 from app.accounts.schemas import Identity, NewUser
 from app.accounts.services import create_token, create_user, identify_seeker
@@ -71,13 +72,13 @@ def seed_onsite(database_url: str, media_dir: Path, capacity: int | None = 50) -
         people = [("王小明", "13912345678"), ("李娜", "13800138000"), ("陈静", "13512345678")]
         for name, mobile in people:
             seeker = identify_seeker(Identity(name=name, mobile=mobile))
-            registration, _ = services.register_seeker(None, fairs[0], seeker)
+            registration, _ = services.register_seeker(ANONYMOUS, fairs[0], seeker)
             site.tickets[name] = registration.ticket_code
         gone = identify_seeker(Identity(name="赵六", mobile="13700000006"))
-        registration, _ = services.register_seeker(None, fairs[0], gone)
-        services.cancel_registration(organiser, registration)
+        registration, _ = services.register_seeker(ANONYMOUS, fairs[0], gone)
+        services.cancel_registration(Actor.of(organiser), registration)
         site.cancelled_ticket = registration.ticket_code
-        elsewhere, _ = services.register_seeker(None, fairs[1], gone)
+        elsewhere, _ = services.register_seeker(ANONYMOUS, fairs[1], gone)
         site.other_fair_ticket = elsewhere.ticket_code
         db.session.commit()
         db.engine.dispose()

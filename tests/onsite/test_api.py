@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
+from app.accounts.actor import Actor
 from app.accounts.models import ApiToken, TokenScope
 from app.accounts.services import create_token
 from app.live.models import SignUp
@@ -389,8 +390,10 @@ def test_a_fresh_token_can_take_a_booth_sign_up_first_thing(api, db, venue, make
     from app.onsite.schemas import PersonRef
 
     seeker = make_user("seeker")
-    registration, _ = services.register_seeker(seeker, venue.fair, seeker.seeker)
-    services.check_in(venue.organiser, venue.fair, PersonRef(ticket_code=registration.ticket_code))
+    registration, _ = services.register_seeker(Actor.of(seeker), venue.fair, seeker.seeker)
+    services.check_in(
+        Actor.of(venue.organiser), venue.fair, PersonRef(ticket_code=registration.ticket_code)
+    )
     booth_host = create_user(
         NewUser(role=Role.HOST, username="booth2", password="x" * 12, employer="恒达电子")
     )

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from app import create_app
+from app.accounts.actor import ANONYMOUS, Actor
 from app.accounts.models import Role, Seeker, User
 from app.accounts.schemas import Identity, NewUser
 from app.accounts.services import create_user, identify_seeker
@@ -98,7 +99,7 @@ def queue(fair_id: str) -> list[str]:
 
 def register_in_thread(fair_id: str, seeker_id: str) -> str:
     fair = db.session.get(Fair, fair_id)
-    registration, _ = services.register_seeker(None, fair, db.session.get(Seeker, seeker_id))
+    registration, _ = services.register_seeker(ANONYMOUS, fair, db.session.get(Seeker, seeker_id))
     return registration.status.value
 
 
@@ -128,7 +129,7 @@ def overbooking_scenario(app) -> None:
                     Registration.fair_id == fair_id, Registration.seeker_id == confirmed[i]
                 )
             )
-            services.cancel_registration(organiser, registration)
+            services.cancel_registration(Actor.of(organiser), registration)
             return "cancelled"
         return register_in_thread(fair_id, newcomers[i - len(confirmed)])
 
@@ -151,7 +152,7 @@ def overbooking_scenario(app) -> None:
     def check_in(_i: int) -> str:
         fair = db.session.get(Fair, fair_id)
         organiser = db.session.get(User, organiser_id)
-        return services.check_in(organiser, fair, PersonRef(ticket_code=ticket)).id
+        return services.check_in(Actor.of(organiser), fair, PersonRef(ticket_code=ticket)).id
 
     results, errors = race(app, 8, check_in)
     assert len(results) == 1, errors
@@ -166,7 +167,7 @@ def overbooking_scenario(app) -> None:
         fair = db.session.get(Fair, fair_id)
         organiser = db.session.get(User, organiser_id)
         mobile = db.session.get(Seeker, others[i]).mobile
-        return services.check_in(organiser, fair, PersonRef(mobile=mobile)).id
+        return services.check_in(Actor.of(organiser), fair, PersonRef(mobile=mobile)).id
 
     results, errors = race(app, len(others), check_in_other)
     assert errors == {} and len(results) == len(others)

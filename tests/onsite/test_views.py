@@ -4,6 +4,7 @@ import re
 
 from sqlalchemy import select
 
+from app.accounts.actor import ANONYMOUS, Actor
 from app.onsite import services
 from app.onsite.models import Registration
 from tests.conftest import csrf_token, login
@@ -25,7 +26,7 @@ def register_anonymously(client, venue, name="王小明", mobile="13912345678"):
 
 
 def test_the_fair_page_shows_the_venue_places_and_booths(client, db, venue, make_seeker):
-    services.set_booth(venue.organiser, venue.fair, venue.host.employer_id, "A12")
+    services.set_booth(Actor.of(venue.organiser), venue.fair, venue.host.employer_id, "A12")
     db.session.commit()
     status, html = page(client, f"/fairs/{venue.fair.id}")
     assert status == 200
@@ -36,7 +37,7 @@ def test_the_fair_page_shows_the_venue_places_and_booths(client, db, venue, make
     )
     assert "Check-in desk" not in html
     for _ in range(2):
-        services.register_seeker(None, venue.fair, make_seeker())
+        services.register_seeker(ANONYMOUS, venue.fair, make_seeker())
     db.session.commit()
     assert "All 2 places are taken" in page(client, f"/fairs/{venue.fair.id}")[1]
     chinese = client.get(f"/fairs/{venue.fair.id}").get_data(as_text=True)
@@ -166,7 +167,7 @@ def test_the_booth_page_is_for_the_employers_hosts(client, venue, make_user):
 
 
 def test_the_organisers_desk_lists_registrations_and_sets_booths(client, db, venue, make_seeker):
-    registration, _ = services.register_seeker(None, venue.fair, make_seeker(name="陈静"))
+    registration, _ = services.register_seeker(ANONYMOUS, venue.fair, make_seeker(name="陈静"))
     db.session.commit()
     login(client, venue.organiser.username)
     status, html = page(client, f"/organiser/fairs/{venue.fair.id}/onsite")
@@ -201,7 +202,7 @@ def test_the_organisers_desk_lists_registrations_and_sets_booths(client, db, ven
 
 
 def test_a_tickets_link_leads_each_person_to_the_right_place(client, db, venue, make_seeker):
-    registration, _ = services.register_seeker(None, venue.fair, make_seeker(name="赵六"))
+    registration, _ = services.register_seeker(ANONYMOUS, venue.fair, make_seeker(name="赵六"))
     db.session.commit()
     link = f"/t/{registration.ticket_code.lower()}"
     status, html = page(client, link)
@@ -218,7 +219,7 @@ def test_a_tickets_link_leads_each_person_to_the_right_place(client, db, venue, 
 
 def test_posters_and_the_employer_page(client, db, venue, make_room):
     room = make_room(fair=venue.fair, title="产线直播", host=venue.host)
-    services.set_booth(venue.organiser, venue.fair, venue.host.employer_id, "A1")
+    services.set_booth(Actor.of(venue.organiser), venue.fair, venue.host.employer_id, "A1")
     db.session.commit()
     status, html = page(client, f"/fairs/{venue.fair.id}/posters")
     assert status == 200

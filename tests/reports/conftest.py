@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from app.accounts.actor import Actor
 from app.accounts.schemas import Identity
 from app.accounts.services import identify_seeker
-from app.live import services as live
+from app.live import cards, presence
 from app.live import signups as signup_log
-from app.live.connections import Connection
 
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 
@@ -20,7 +20,7 @@ class Clock:
 
     def __init__(self, monkeypatch):
         self.now = T0
-        for module in (live, signup_log):
+        for module in (cards, presence, signup_log):
             monkeypatch.setattr(module, "utcnow", lambda: self.now)
 
     def at(self, minutes: float) -> None:
@@ -50,12 +50,12 @@ def scene(db, make_fair, make_room, make_job, make_user):
 
 
 def join(db, room, visitor, sid, seeker=None):
-    live.record_joins([live.Join(room.id, room.fair_id, visitor, seeker, None, sid, "p1")])
+    presence.record_joins([presence.Join(room.id, room.fair_id, visitor, seeker, None, sid, "p1")])
     db.session.commit()
 
 
 def leave(db, room, sid):
-    live.record_leaves([live.Leave(room.id, sid)])
+    presence.record_leaves([presence.Leave(room.id, sid)])
     db.session.commit()
 
 
@@ -65,8 +65,6 @@ def person(db, name, mobile):
     return seeker
 
 
-def host_connection(host) -> Connection:
-    """The host's /live connection, as the services see it."""
-    return Connection(
-        sid="host", visitor_id="host", user_id=host.id, role="host", user_name=host.name
-    )
+def host_connection(host) -> Actor:
+    """The host, as the live operations see them."""
+    return Actor.of(host)

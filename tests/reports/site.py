@@ -7,18 +7,20 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from app.accounts.actor import Actor
 from app.accounts.models import Role
 from app.accounts.schemas import Identity, NewUser
 from app.accounts.services import create_user, identify_seeker
+from app.announce import commit
 from app.db import utcnow
 from app.extensions import db
 from app.fairs.models import Fair, FairMode, FairStatus, Room
 from app.fairs.services import new_stream_key
 from app.jobs.models import Job
-from app.live import services as live
+from app.live import cards, presence
 from app.live import signups as signup_log
-from app.live.connections import Connection
 from app.live.models import FollowUpStatus, SignUp, SignUpSource
+from app.live.operations import push_card
 from app.live.signups import SignUpRequest, record_signups
 from app.onsite.models import (
     CheckIn,
@@ -47,7 +49,7 @@ class _Clock:
 
     def __init__(self, start):
         self.start, self.now = start, start
-        self.saved = [(m, m.utcnow) for m in (live, signup_log)]
+        self.saved = [(m, m.utcnow) for m in (cards, presence, signup_log)]
         for module, _ in self.saved:
             module.utcnow = lambda: self.now
 
@@ -114,7 +116,9 @@ def seed_report(database_url: str, media_dir: Path) -> ReportSite:
         finally:
             clock.restore()
         signup = db.session.query(SignUp).filter_by(job_id=jobs[0].id).first()
-        followup.record_followup(hosts[0], signup, FollowUpStatus.INTENT_REACHED, "周一面试")
+        followup.record_followup(
+            Actor.of(hosts[0]), signup, FollowUpStatus.INTENT_REACHED, "周一面试"
+        )
         db.session.commit()
         site = ReportSite(fair.id, organiser.username, hosts[0].username, [r.id for r in rooms])
         db.session.remove()
@@ -123,11 +127,6 @@ def seed_report(database_url: str, media_dir: Path) -> ReportSite:
 
 def _record_hour(clock, fair, rooms, jobs, hosts, people) -> None:
     """Viewers arrive in waves, cards go up every quarter hour, some sign up, most leave."""
-
-    def connection(host):
-        return Connection(
-            sid=f"host-{host.id}", visitor_id="host", user_id=host.id, role="host", user_name=""
-        )
 
     present: dict[str, tuple[str, str]] = {}
     for minute in range(MINUTES):
@@ -139,13 +138,13 @@ def _record_hour(clock, fair, rooms, jobs, hosts, people) -> None:
             seeker = people[n].id if n % 3 else None
             sid = f"s{n}"
             present[sid] = (room.id, sid)
-            joins.append(live.Join(room.id, fair.id, f"browser-{n}", seeker, None, sid, "p1"))
+            joins.append(presence.Join(room.id, fair.id, f"browser-{n}", seeker, None, sid, "p1"))
         if joins:
-            live.record_joins(joins)
+            presence.record_joins(joins)
         if minute in (12, 27, 42):
             pushes = ((rooms[0], hosts[0], jobs[minute % 2]), (rooms[1], hosts[1], jobs[2]))
             for room, host, job in pushes:
-                live.push_card(connection(host), room, job.id)
+                push_card(Actor.of(host), room.id, job.id)
         if minute in (14, 29, 44):
             room_of = {sid: room_id for room_id, sid in present.values()}
             requests = []
@@ -160,14 +159,14 @@ def _record_hour(clock, fair, rooms, jobs, hosts, people) -> None:
             record_signups(requests)
         if minute >= 45 and minute % 2 == 0:
             leaving = [sid for sid in sorted(present) if int(sid[1:]) % 15 == minute % 15]
-            live.record_leaves([live.Leave(*present.pop(sid)) for sid in leaving])
-        db.session.commit()
+            presence.record_leaves([presence.Leave(*present.pop(sid)) for sid in leaving])
+        commit()
     clock.at(MINUTES)
     record_signups(
         [SignUpRequest(fair.id, people[n].id, jobs[1].id, SignUpSource.PAGE) for n in (1, 2, 4)]
         + [SignUpRequest(fair.id, people[n].id, jobs[2].id, SignUpSource.REPLAY) for n in (5, 7)]
     )
-    live.record_leaves([live.Leave(room_id, sid) for room_id, sid in present.values()])
+    presence.record_leaves([presence.Leave(room_id, sid) for room_id, sid in present.values()])
     # Three registered for the hall; two came, one of whom had watched online.
     for n in (1, 3, 41):
         seeker = (

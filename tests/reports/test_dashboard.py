@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from app.accounts.actor import Actor
 from app.live import signups as signup_log
 from app.live.models import FollowUpStatus, SignUp, SignUpSource
 from app.live.signups import SignUpRequest, WithdrawRequest, record_signups, record_withdrawals
@@ -83,7 +84,7 @@ def market(db, make_fair, make_job, make_employer, make_user, monkeypatch):
     organiser = make_user("organiser")
 
     def follow(signup, status, at):
-        note = followup.record_followup(organiser, signup, status, "")
+        note = followup.record_followup(Actor.of(organiser), signup, status, "")
         note.created_at = at
         db.session.commit()
 
@@ -95,7 +96,9 @@ def market(db, make_fair, make_job, make_employer, make_user, monkeypatch):
 
 
 def test_supply_against_demand_by_day_trade_and_pay(db, market):
-    figures = market_dashboard(market, DashboardFilter(date(2026, 12, 1), date(2026, 12, 3)))
+    figures = market_dashboard(
+        Actor.of(market), DashboardFilter(date(2026, 12, 1), date(2026, 12, 3))
+    )
     assert figures["totals"] == {
         "fairs": 2,
         "positions": 3,  # Assembly, Sorting, Driver (Sorting at both fairs counts once)
@@ -206,6 +209,8 @@ def test_the_dashboard_page_for_organisers_only(client, db, market, make_user):
 def test_an_empty_market_has_zeros_not_errors(db, make_user):
     organiser = make_user("organiser")
     start = date(2026, 12, 1)
-    figures = market_dashboard(organiser, DashboardFilter(start, start + timedelta(days=6)))
+    figures = market_dashboard(
+        Actor.of(organiser), DashboardFilter(start, start + timedelta(days=6))
+    )
     assert figures["totals"]["positions"] == 0 and figures["totals"]["signups_per_opening"] == 0
     assert len(figures["days"]) == 7 and figures["pay"] == [] and figures["categories"] == []

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from app.accounts.actor import Actor
 from app.accounts.models import TokenScope
 from app.accounts.services import create_token
 from app.live.models import FollowUpStatus, SignUp, SignUpSource
@@ -141,7 +142,7 @@ def test_since_returns_only_what_changed(api, db, tokens, scene, make_job):
     assert [j["id"] for j in changed] == [job1.id, added.id]
 
     signup = db.session.query(SignUp).filter_by(job_id=job1.id).one()
-    followup.record_followup(host1, signup, FollowUpStatus.INTENT_REACHED, "OK")
+    followup.record_followup(Actor.of(host1), signup, FollowUpStatus.INTENT_REACHED, "OK")
     db.session.commit()
     changed, _, _ = read_all(api, "/export/signups", token, since=signups_since)
     assert [(s["id"], s["status"]) for s in changed] == [(signup.id, "intent_reached")]

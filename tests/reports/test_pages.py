@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from app.live import services as live
+from app.announce import commit
 from app.live.models import FollowUpStatus, SignUp, SignUpSource
+from app.live.operations import push_card
 from app.live.signups import SignUpRequest, record_signups
 from app.reports.models import FollowUpNote
 from tests.conftest import csrf_token, login
@@ -29,8 +30,8 @@ def held(db, clock, scene):
     clock.at(3)
     join(db, room2, "browser-c", "sc", cat.id)
     clock.at(5)
-    live.push_card(host_connection(host1), room1, job1.id)
-    db.session.commit()
+    push_card(host_connection(host1), room1.id, job1.id)
+    commit()
     clock.at(6)
     record_signups(
         [

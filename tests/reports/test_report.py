@@ -8,8 +8,12 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from app.live import services as live
+from app.accounts.actor import Actor
+from app.announce import commit
+from app.live.cards import pinned_card
 from app.live.models import FollowUpStatus, SignUp, SignUpSource
+from app.live.operations import push_card, unpin_card
+from app.live.presence import link_visitor
 from app.live.signups import SignUpRequest, WithdrawRequest, record_signups, record_withdrawals
 from app.onsite.models import (
     CheckIn,
@@ -34,8 +38,8 @@ def test_turnout_sign_ups_and_conversion(db, clock, scene, make_user):
     join(db, room1, "browser-b", "sb1", bob.id)  # Bob on room 1
     clock.at(5)
     join(db, room2, "browser-b", "sb2", bob.id)  # Bob also on room 2 (overlapping rooms)
-    card = live.push_card(host_connection(host1), room1, job1.id)
-    db.session.commit()
+    card = push_card(host_connection(host1), room1.id, job1.id)
+    commit()
     clock.at(6)
     assert record_signups([SignUpRequest(fair.id, bob.id, job1.id, SignUpSource.LIVE, room1.id)])[
         0
@@ -47,7 +51,7 @@ def test_turnout_sign_ups_and_conversion(db, clock, scene, make_user):
     join(db, room1, "browser-b", "sb1b", bob.id)  # ...and reconnects
     clock.at(20)
     alice = person(db, "Alice", "13900000001")  # A identifies while watching
-    live.link_visitor("browser-a", alice.id)
+    link_visitor("browser-a", alice.id)
     db.session.commit()
     record_signups(
         [
@@ -85,7 +89,7 @@ def test_turnout_sign_ups_and_conversion(db, clock, scene, make_user):
     db.session.commit()
 
     organiser = make_user("organiser")
-    report = fair_report(organiser, fair)
+    report = fair_report(Actor.of(organiser), fair)
     # Alice and Bob watched; Alice's anonymous minutes are hers once she identified.
     assert report["unique_viewers"] == 2
     rooms = {r["room_id"]: r for r in report["rooms"]}
@@ -111,7 +115,7 @@ def test_turnout_sign_ups_and_conversion(db, clock, scene, make_user):
     assert jobs[job1.id]["viewers_while_shown"] == 2 and jobs[job1.id]["conversion"] == 0.5
     assert report["signups"] == 2
     card_row = rooms[room1.id]["cards"][0]
-    assert card_row["card_id"] == card.id and card_row["signups"] == 1
+    assert card_row["card_id"] == card["card_id"] and card_row["signups"] == 1
     timeline = rooms[room1.id]["timeline"]
     assert timeline[0]["viewers"] == 2 and timeline[-1]["viewers"] == 0
     assert (
@@ -125,14 +129,18 @@ def test_intents_from_follow_up(db, scene, make_user):
     record_signups([SignUpRequest(fair.id, bob.id, job1.id, SignUpSource.PAGE)])
     db.session.commit()
     signup = db.session.query(SignUp).one()
-    followup.record_followup(host1, signup, FollowUpStatus.CONTACTED, "called, interested")
-    followup.record_followup(host1, signup, FollowUpStatus.INTENT_REACHED, "will come Monday")
+    followup.record_followup(
+        Actor.of(host1), signup, FollowUpStatus.CONTACTED, "called, interested"
+    )
+    followup.record_followup(
+        Actor.of(host1), signup, FollowUpStatus.INTENT_REACHED, "will come Monday"
+    )
     db.session.commit()
-    report = fair_report(make_user("organiser"), fair)
+    report = fair_report(Actor.of(make_user("organiser")), fair)
     assert report["intents"] == 1 and report["hires"] == 0
-    followup.record_followup(host1, signup, FollowUpStatus.HIRED, "started")
+    followup.record_followup(Actor.of(host1), signup, FollowUpStatus.HIRED, "started")
     db.session.commit()
-    report = fair_report(make_user("organiser"), fair)
+    report = fair_report(Actor.of(make_user("organiser")), fair)
     assert report["intents"] == 1 and report["hires"] == 1
     assert [n.text for n in followup.notes_of(signup)] == [
         "called, interested",
@@ -140,20 +148,20 @@ def test_intents_from_follow_up(db, scene, make_user):
         "started",
     ]
     with pytest.raises(Exception, match="hosts and organisers"):
-        followup.record_followup(host2, signup, FollowUpStatus.DECLINED)
+        followup.record_followup(Actor.of(host2), signup, FollowUpStatus.DECLINED)
 
 
 def test_hosts_read_only_their_employers_part(db, scene, make_user):
     fair, (room1, _room2), (job1, _job2), (host1, _host2) = scene
-    report = fair_report(host1, fair)
+    report = fair_report(Actor.of(host1), fair)
     assert report["scope"] == "employer"
     assert [j["job_id"] for j in report["jobs"]] == [job1.id]
     assert [r["room_id"] for r in report["rooms"]] == [room1.id]
     outsider = make_user("host", employer="Elsewhere Ltd")
     with pytest.raises(Exception, match="Only organisers"):
-        fair_report(outsider, fair)
+        fair_report(Actor.of(outsider), fair)
     with pytest.raises(Exception, match="Only organisers"):
-        fair_report(make_user("seeker"), fair)
+        fair_report(Actor.of(make_user("seeker")), fair)
 
 
 def test_api_exports_and_access(client, api, db, scene, make_user, token_for):
@@ -235,20 +243,20 @@ def test_viewers_while_a_card_was_shown(db, clock, scene, make_user):
     join(db, room1, "browser-a", "sa")  # watching before the card: sees it go up
     join(db, room2, "browser-b", "sb")  # another room, never a card there
     clock.at(2)
-    live.push_card(host_connection(host1), room1, job1.id)
-    db.session.commit()
+    push_card(host_connection(host1), room1.id, job1.id)
+    commit()
     clock.at(3)
     join(db, room1, "browser-c", "sc")  # joins while the card is pinned
     clock.at(4)
     leave(db, room1, "sa")
-    live.unpin_card(host_connection(host1), room1, live.pinned_card(room1.id).id)
-    db.session.commit()
+    unpin_card(host_connection(host1), room1.id, pinned_card(room1.id).id)
+    commit()
     clock.at(5)
     join(db, room1, "browser-d", "sd")  # after the card came down
     join(db, room1, "browser-e", "se", eve.id)
     clock.at(6)
-    live.link_visitor("browser-c", eve.id)  # C was Eve all along: one person, who saw the card
+    link_visitor("browser-c", eve.id)  # C was Eve all along: one person, who saw the card
     db.session.commit()
-    report = fair_report(make_user("organiser"), fair)
+    report = fair_report(Actor.of(make_user("organiser")), fair)
     assert report["unique_viewers"] == 4  # A, B, D, Eve
     assert report["card_viewers"] == 2  # A and Eve

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from app.accounts.actor import Actor
 from app.accounts.models import User
 from app.fairs.models import Fair, Room
 from app.live.models import INTENT_STATUSES, CardPush, FollowUpStatus, Presence, SignUp
@@ -118,7 +119,7 @@ def minute_line(measured: list[tuple[datetime, int]]) -> list[dict]:
 def test_report_equals_a_direct_computation_from_the_raw_events(db, built):
     assert built.events >= 49_000
     fair = db.session.get(Fair, built.fair_id)
-    report = fair_report(db.session.get(User, built.organiser_id), fair)
+    report = fair_report(Actor.of(db.session.get(User, built.organiser_id)), fair)
     room_ids = [r.id for r in fair.rooms]
     rows = list(db.session.scalars(select(Presence).where(Presence.room_id.in_(room_ids))))
     assert len(rows) == built.counts["joins"] and all(r.left_at for r in rows)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.live.events import (
+from app.live.eventnames import (
     CHAT,
     IDENTIFY,
     JOIN,

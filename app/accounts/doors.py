@@ -1,0 +1,90 @@
+"""The doors people come in by: a browser session, a bearer token or a live connection's
+handshake. Each builds the Actor once; nothing past the door reads cookies or headers."""
+
+from __future__ import annotations
+
+import re
+
+from flask import g, request, session
+from flask_login import current_user
+
+from app.accounts.actor import Actor
+from app.accounts.models import Seeker
+from app.accounts.services import token_for
+from app.db import utcnow
+from app.errors import Unauthorized
+from app.extensions import db
+
+# A random id the room page keeps in a cookie: one browser, before its viewer says who they are.
+VISITOR_COOKIE = "fc_vid"
+VISITOR_ID_RE = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
+# The sign-in record of this browser (see LoginSession), kept in Flask's signed session.
+LOGIN_SESSION_KEY = "login_session"
+# The person a browser said it belongs to (name and mobile) without signing in.
+SEEKER_SESSION_KEY = "seeker_id"
+# A token's last use is written at most this often (seconds): reads stay cheap.
+TOKEN_TOUCH_SECONDS = 60
+
+
+def bearer_token() -> str | None:
+    """The token in an Authorization: Bearer header, if one was sent."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()
+
+
+def valid_visitor_id(*candidates) -> str | None:
+    """The first candidate that is a well-formed browser id."""
+    for candidate in candidates:
+        if isinstance(candidate, str) and VISITOR_ID_RE.match(candidate):
+            return candidate
+    return None
+
+
+def request_ip() -> str:
+    """The client's address (behind a proxy, as the proxy-fix middleware resolved it)."""
+    return request.remote_addr or ""
+
+
+def token_actor(raw: str, **door) -> Actor:
+    """The actor a bearer token stands for; Unauthorized when it is not valid."""
+    record = token_for(raw)
+    if record is None:
+        raise Unauthorized("The API token is not valid.")
+    now = utcnow()
+    if record.last_used_at is None or (now - record.last_used_at).total_seconds() > (
+        TOKEN_TOUCH_SECONDS
+    ):
+        record.last_used_at = now
+    return Actor.of(record.user, record.scope, token_id=record.id, **door)
+
+
+def session_actor(**door) -> Actor:
+    """The actor of this browser's session: its signed-in user, or who it said it was."""
+    if current_user.is_authenticated:
+        return Actor.of(
+            current_user._get_current_object(),
+            login_session_id=session.get(LOGIN_SESSION_KEY),
+            **door,
+        )
+    seeker_id = session.get(SEEKER_SESSION_KEY)
+    seeker = db.session.get(Seeker, seeker_id) if isinstance(seeker_id, str) else None
+    if seeker is not None:
+        return Actor(seeker_id=seeker.id, name=seeker.name, **door)
+    return Actor.anonymous(**door)
+
+
+def current_actor() -> Actor:
+    """The actor of the current HTTP request, built once and kept on `g`."""
+    actor = g.get("actor")
+    if actor is None:
+        door = {
+            "ip": request_ip(),
+            "visitor_id": valid_visitor_id(request.cookies.get(VISITOR_COOKIE)),
+        }
+        raw = bearer_token()
+        actor = token_actor(raw, **door) if raw is not None else session_actor(**door)
+        g.actor = actor
+    return actor
