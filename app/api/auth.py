@@ -25,11 +25,10 @@ def authenticate_request(spec: Endpoint | None) -> None:
     caller = current_actor()
     if request.method not in UNSAFE_METHODS or bearer_token() is not None:
         return
-    if caller.is_authenticated:
+    anyone_may = spec is None or not spec.auth
+    uses_session = spec is None or spec.session
+    if caller.is_authenticated or (anyone_may and (uses_session or _has_our_cookies())):
         csrf.protect()
-    elif spec is None or not spec.auth:
-        if spec is None or spec.session or _has_our_cookies():
-            csrf.protect()
 
 
 def _has_our_cookies() -> bool:

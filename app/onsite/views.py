@@ -36,6 +36,7 @@ from app.urls import absolute_url
 
 bp = Blueprint("onsite", __name__)
 
+
 def ticket_link(registration: Registration) -> str:
     """What the ticket's QR code carries: a short link that names the ticket code."""
     return absolute_url(url_for("onsite.ticket_code", code=registration.ticket_code))
