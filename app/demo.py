@@ -8,14 +8,14 @@ from flask import url_for
 from sqlalchemy import select
 
 from app.accounts.actor import Actor
-from app.accounts.models import Role
+from app.accounts.models import Employer, Role
 from app.accounts.schemas import NewUser
 from app.accounts.services import create_user, find_user
 from app.db import utcnow
 from app.extensions import db
 from app.fairs.models import Fair, FairMode, FairStatus, Room
 from app.fairs.services import new_stream_key
-from app.jobs.models import Employer, Job
+from app.jobs.models import Job
 
 FAIR_TITLE = "台商区零工市场直播带岗暨线下招聘会"
 VENUE = "泉州台商投资区零工市场服务大厅（东园镇行政服务中心一楼）"

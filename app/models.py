@@ -1,13 +1,21 @@
 """Imports every model so the metadata (and Alembic) sees all tables."""
 
-from app.accounts.models import ApiToken, LoginFailure, LoginSession, Seeker, User  # noqa: F401
+from app.accounts.models import (  # noqa: F401
+    ApiToken,
+    Employer,
+    LoginFailure,
+    LoginSession,
+    Seeker,
+    User,
+)
 from app.fairs.models import Fair, Room, fair_jobs  # noqa: F401
-from app.jobs.models import Employer, Job  # noqa: F401
+from app.jobs.models import Job  # noqa: F401
 from app.live.models import (  # noqa: F401
     CardPush,
     ChatMessage,
     Presence,
     RoomMute,
+    RoomViewers,
     ServerProcess,
     SignUp,
     SignUpCount,

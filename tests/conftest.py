@@ -12,7 +12,7 @@ from flask.globals import _cv_app
 from flask.testing import FlaskClient
 
 from app import create_app
-from app.accounts.models import Role
+from app.accounts.models import Employer, Role
 from app.accounts.schemas import NewUser
 from app.accounts.services import create_token, create_user
 from app.config import Settings
@@ -20,7 +20,7 @@ from app.extensions import db as database
 from app.extensions import socketio
 from app.fairs.models import Fair, FairMode, FairStatus, Room
 from app.fairs.services import new_stream_key
-from app.jobs.models import Employer, Job
+from app.jobs.models import Job
 from app.migrate import upgrade
 from app.validators import credit_check_char
 from tests.browser import browser  # noqa: F401 - the shared Chromium fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.accounts.models import Role, TokenScope, User
+from app.accounts.models import HasRole, Role, TokenScope, User
 from app.errors import Forbidden, Unauthorized
 
 # How a person key starts: a known person, a staff account, a browser (visitor).
@@ -22,7 +22,7 @@ def person_key(seeker_id: str | None, user_id: str | None, visitor_id: str | Non
 
 
 @dataclass(frozen=True)
-class Actor:
+class Actor(HasRole):
     """The person behind a request or a live connection, and what their credentials allow."""
 
     user_id: str | None = None
@@ -69,18 +69,6 @@ class Actor:
     @property
     def is_authenticated(self) -> bool:
         return self.user_id is not None
-
-    @property
-    def is_organiser(self) -> bool:
-        return self.role == Role.ORGANISER
-
-    @property
-    def is_host(self) -> bool:
-        return self.role == Role.HOST
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role in (Role.ORGANISER, Role.HOST)
 
     @property
     def person_key(self) -> str:

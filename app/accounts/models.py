@@ -19,6 +19,35 @@ class Role(StrEnum):
     SEEKER = "seeker"
 
 
+class HasRole:
+    """What a role says about someone: shared by accounts and the Actor acting for one."""
+
+    role: Role | None
+
+    @property
+    def is_organiser(self) -> bool:
+        return self.role == Role.ORGANISER
+
+    @property
+    def is_host(self) -> bool:
+        return self.role == Role.HOST
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.ORGANISER, Role.HOST)
+
+
+class Employer(db.Model):
+    """A company taking part in fairs, identified by its unified social credit code."""
+
+    __tablename__ = "employers"
+
+    id: Mapped[str] = mapped_column(IdColumn(), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class RealNameLevel(StrEnum):
     """How far a seeker's real name is established (the platform's headline figures)."""
 
@@ -67,7 +96,7 @@ class Seeker(db.Model):
         return self.registered_by_id is not None and self.mobile_verified_at is None
 
 
-class User(UserMixin, db.Model):
+class User(HasRole, UserMixin, db.Model):
     """An account that signs in: an organiser, a host (of one employer) or a seeker."""
 
     __tablename__ = "users"
@@ -93,14 +122,6 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
-
-    @property
-    def is_organiser(self) -> bool:
-        return self.role == Role.ORGANISER
-
-    @property
-    def is_host(self) -> bool:
-        return self.role == Role.HOST
 
     @property
     def name(self) -> str:

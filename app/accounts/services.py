@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts.models import (
     ApiToken,
+    Employer,
     LoginFailure,
     LoginSession,
     Role,
@@ -48,10 +49,18 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == username))
 
 
+def find_or_create_employer(name: str) -> Employer:
+    """The employer with this name, created without a credit code when new."""
+    employer = db.session.scalar(select(Employer).where(Employer.name == name))
+    if employer is None:
+        employer = Employer(name=name)
+        db.session.add(employer)
+        db.session.flush()
+    return employer
+
+
 def create_user(data: NewUser) -> User:
     """Create an account; a host's employer is created when it does not exist yet."""
-    from app.jobs.services import find_or_create_employer
-
     if find_user(data.username) is not None:
         raise Conflict("That username is taken.", {"username": "already exists"})
     user = User(

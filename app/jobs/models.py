@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.accounts.models import Employer  # noqa: F401 - the employer of each job
 from app.db import IdColumn, UTCDateTime, enum_type, new_id, utcnow
 from app.extensions import db
 
@@ -50,17 +51,6 @@ class Benefit(StrEnum):
     OVERTIME_PAY = "overtime_pay"
     TRAINING = "training"
     UNIFORM = "uniform"
-
-
-class Employer(db.Model):
-    """A company taking part in fairs, identified by its unified social credit code."""
-
-    __tablename__ = "employers"
-
-    id: Mapped[str] = mapped_column(IdColumn(), primary_key=True, default=new_id)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
-    credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Job(db.Model):

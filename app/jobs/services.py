@@ -6,21 +6,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Query
 
 from app.accounts.actor import Actor
+from app.accounts.models import Employer
 from app.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.extensions import db
-from app.jobs.models import Employer, Job
+from app.jobs.models import Job
 from app.jobs.schemas import EmployerIn, JobFields, JobIn
 from app.schemas import changes
-
-
-def find_or_create_employer(name: str) -> Employer:
-    """The employer with this name, created without a credit code when new."""
-    employer = db.session.scalar(select(Employer).where(Employer.name == name))
-    if employer is None:
-        employer = Employer(name=name)
-        db.session.add(employer)
-        db.session.flush()
-    return employer
 
 
 def create_employer(actor: Actor, data: EmployerIn) -> Employer:

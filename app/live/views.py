@@ -22,6 +22,7 @@ from app.fairs import services as fairs
 from app.live.cards import card_json, room_cards
 from app.live.locations import media_url, profile_for_player, replay_run
 from app.live.runtime import stream_runtime
+from app.live.schemas import MAX_CHAT_LENGTH
 
 bp = Blueprint("live", __name__)
 
@@ -52,6 +53,7 @@ def room(room_id: str):
         fair=room.fair,
         profile=profile_for_player(),
         has_replay=replay_run(room) is not None,
+        chat_max=MAX_CHAT_LENGTH,
     )
     return with_visitor_cookie(make_response(page))
 
@@ -112,5 +114,9 @@ def cockpit(room_id: str):
     if not fairs.can_manage_room(current_actor(), room):
         raise Forbidden("Only the room's host or an organiser opens its cockpit.")
     return render_template(
-        "live/cockpit.html", room=room, fair=room.fair, profile=profile_for_player()
+        "live/cockpit.html",
+        room=room,
+        fair=room.fair,
+        profile=profile_for_player(),
+        chat_max=MAX_CHAT_LENGTH,
     )

@@ -13,13 +13,12 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app.accounts.actor import Actor
 from app.accounts.models import Seeker
 from app.accounts.schemas import Identity
 from app.accounts.services import find_seeker, identify_seeker
-from app.db import new_id, utcnow
+from app.db import insert_for, new_id, utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.extensions import db
 from app.fairs.models import Fair
@@ -184,15 +183,10 @@ def _require_venue_open(fair: Fair) -> None:
 # Places -----------------------------------------------------------------------------------
 
 
-def _insert(table):
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-
-
 def lock_fair(fair_id: str) -> None:
     """Queue behind every other change to this fair's registrations until the commit."""
     table = RegistrationLock.__table__
-    stmt = _insert(table).values(fair_id=fair_id, version=1, changed_at=utcnow())
+    stmt = insert_for(table).values(fair_id=fair_id, version=1, changed_at=utcnow())
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.fair_id],
         set_={"version": table.c.version + 1, "changed_at": stmt.excluded.changed_at},
@@ -535,7 +529,7 @@ def check_in(staff: Actor, fair: Fair, ref: PersonRef) -> CheckIn:
     table = CheckIn.__table__
     # The unique constraint decides: a row another device inserted first is not inserted again.
     stmt = (
-        _insert(table)
+        insert_for(table)
         .values(
             id=new_id(),
             fair_id=fair.id,

@@ -15,7 +15,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from app.accounts.doors import SEEKER_SESSION_KEY, current_actor
-from app.accounts.models import Seeker
+from app.accounts.models import Employer, Seeker
 from app.accounts.schemas import Identity
 from app.announce import commit
 from app.errors import DomainError, Forbidden, NotFound
@@ -24,7 +24,6 @@ from app.fairs import services as fairs
 from app.fairs.models import Fair
 from app.fairs.services import require_organiser
 from app.i18n import safe_next
-from app.jobs.models import Employer
 from app.live import operations as live
 from app.onsite import services
 from app.onsite.held import held_tickets, hold_ticket

@@ -241,7 +241,9 @@ def build_fair(spec: FairSpec, progress: Callable[[str], None] | None = None) ->
         0,
     )
     room_ids = [r.id for r in rooms]
-    hosts = {r.id: Actor(user_id=r.host_id, role=Role.HOST, scope=TokenScope.FULL) for r in rooms}
+    host_actors = {
+        r.id: Actor(user_id=r.host_id, role=Role.HOST, scope=TokenScope.FULL) for r in rooms
+    }
     pinned: dict[str, str] = {}  # room -> job on screen
     unpin_at: dict[str, tuple[float, str]] = {}  # room -> (second, card) to take down
     open_sessions: dict[int, tuple[int, int]] = {}  # session -> (person, room)
@@ -308,7 +310,7 @@ def build_fair(spec: FairSpec, progress: Callable[[str], None] | None = None) ->
                 clock.now = base + timedelta(seconds=3, milliseconds=10 * index)
                 if next_push[room.id] <= due:
                     job = rng.choice(jobs_of[room.host_id])
-                    card = operations.push_card(hosts[room.id], room.id, job.id)
+                    card = operations.push_card(host_actors[room.id], room.id, job.id)
                     commit()
                     pinned[room.id] = job.id
                     unpin_at.pop(room.id, None)
@@ -319,7 +321,7 @@ def build_fair(spec: FairSpec, progress: Callable[[str], None] | None = None) ->
                     next_push[room.id] += gap
                     counts["pushes"] += 1
                 elif room.id in unpin_at and unpin_at[room.id][0] <= due:
-                    operations.unpin_card(hosts[room.id], room.id, unpin_at.pop(room.id)[1])
+                    operations.unpin_card(host_actors[room.id], room.id, unpin_at.pop(room.id)[1])
                     commit()
                     pinned.pop(room.id, None)
                     counts["unpins"] += 1

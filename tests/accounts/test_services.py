@@ -1,6 +1,6 @@
 import pytest
 
-from app.accounts.models import ApiToken, Seeker
+from app.accounts.models import ApiToken, Employer, Seeker
 from app.accounts.schemas import Identity, NewUser
 from app.accounts.services import (
     MAX_FAILURES_PER_USERNAME,
@@ -12,7 +12,6 @@ from app.accounts.services import (
     token_for,
 )
 from app.errors import Conflict, RateLimited, Unauthorized, ValidationError
-from app.jobs.models import Employer
 from tests.conftest import PASSWORD
 
 

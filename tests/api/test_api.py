@@ -4,8 +4,9 @@ from datetime import timedelta
 
 import pytest
 
+from app.accounts.models import Employer
 from app.fairs.models import Fair, Room
-from app.jobs.models import Employer, Job
+from app.jobs.models import Job
 from tests.conftest import PASSWORD, csrf_token, hours_from_now, login, valid_credit_code
 
 JOB = dict(
