@@ -1,9 +1,10 @@
-"""Subcommands of `faircast`: serve, demo, db upgrade, user create, token create."""
+"""Subcommands of `faircast`: serve, demo, db upgrade, user and token management."""
 
 from __future__ import annotations
 
 import resource
 import sys
+from datetime import timedelta
 
 import click
 
@@ -183,16 +184,61 @@ def token() -> None:
     type=click.Choice(["full", "export", "export_personal"]),
     show_default=True,
 )
-def token_create(username: str, scope: str) -> None:
+@click.option(
+    "--days", type=click.IntRange(1, 3650), default=None, help="lifetime (default: until revoked)"
+)
+def token_create(username: str, scope: str, days: int | None) -> None:
     """Print a new API token for a user (shown once; only its hash is stored)."""
     from app.accounts.models import TokenScope
-    from app.accounts.services import create_token, find_user
+    from app.accounts.services import create_token
     from app.extensions import db as database
 
     with _app_context():
-        found = find_user(username)
-        if found is None:
-            raise click.ClickException(f"No user named {username}.")
-        value = create_token(found, TokenScope(scope), label="cli")
+        lifetime = timedelta(days=days) if days else None
+        value = create_token(_user(username), TokenScope(scope), label="cli", lifetime=lifetime)
         database.session.commit()
         click.echo(value)
+
+
+@token.command("list")
+@click.option("--username", required=True)
+def token_list(username: str) -> None:
+    """A user's tokens: id, scope, label, created, last used, expires, revoked."""
+    from app.accounts.services import list_tokens
+
+    with _app_context():
+        for t in list_tokens(_user(username).id):
+            when = [t.created_at, t.last_used_at, t.expires_at, t.revoked_at]
+            times = " ".join(w.isoformat(timespec="seconds") if w else "-" for w in when)
+            click.echo(f"{t.id} {t.scope.value} {t.label or '-'} {times}")
+
+
+@token.command("revoke")
+@click.option("--username", required=True)
+@click.option("--id", "token_id", default=None, help="one token (default: all of the user's)")
+def token_revoke(username: str, token_id: str | None) -> None:
+    """Revoke a user's token, or all of them: they stop working at once."""
+    from app.accounts.services import list_tokens, revoke_token
+    from app.errors import DomainError
+    from app.extensions import db as database
+
+    with _app_context():
+        user = _user(username)
+        ids = [token_id] if token_id else [t.id for t in list_tokens(user.id)]
+        try:
+            for one in ids:
+                revoke_token(user.id, one)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        database.session.commit()
+        click.echo(f"Revoked {len(ids)} token(s) of {username}.")
+
+
+def _user(username: str):
+    """The user with this username, or a clear error."""
+    from app.accounts.services import find_user
+
+    found = find_user(username)
+    if found is None:
+        raise click.ClickException(f"No user named {username}.")
+    return found

@@ -10,6 +10,7 @@ from app.config import PROJECT_ROOT, Settings
 from app.db import sqlite_engine_options, tune_engine
 from app.errors import DomainError
 from app.extensions import babel, csrf, db, login, socketio
+from app.urls import IdConverter
 from app.web import register_filters
 
 # The largest Socket.IO message accepted (a browser video chunk); other events are far smaller.
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
             "max_overflow": 20,
         }
     app.config.update(config)
+    app.url_map.converters["id"] = IdConverter
 
     db.init_app(app)
     with app.app_context():

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 from flask import Blueprint, redirect, request, session, url_for
 
 LANGUAGES = {"zh": "中文", "en": "English"}
@@ -19,11 +22,18 @@ def select_locale() -> str:
     return request.accept_languages.best_match(list(LANGUAGES), DEFAULT_LANGUAGE)
 
 
+# Browsers drop tabs and line breaks inside a URL and read a backslash as a slash, so a target
+# holding any of these (or other control characters or spaces) could lead off the site.
+_UNSAFE_IN_TARGET = re.compile(r"[\x00-\x20\x7f\\]")
+
+
 def safe_next(target: str | None) -> str:
-    """A local path to return to; anything pointing elsewhere becomes the home page."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("fairs.index")
+    """A path on this site to return to; anything that could lead elsewhere is the home page."""
+    if not target or _UNSAFE_IN_TARGET.search(target):
+        return url_for("fairs.index")
+    parts = urlsplit(target)
+    local = target.startswith("/") and not target.startswith("//")
+    return target if local and not (parts.scheme or parts.netloc) else url_for("fairs.index")
 
 
 @bp.route("/lang/<code>")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
@@ -13,16 +14,40 @@ from app.errors import ValidationError
 M = TypeVar("M", bound=BaseModel)
 
 
-def Text(max_length: int, min_length: int = 0) -> Any:  # noqa: N802 - reads as a type
-    """A stripped string with length limits."""
+# Control characters (and the Unicode line and paragraph separators): never in stored text.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# What a text of several lines may hold besides: line breaks and tabs.
+_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+# What an id in a URL or a payload may be made of (ids are opaque, but never anything else).
+ID_PATTERN = r"[A-Za-z0-9_-]{1,64}"
+
+
+def single_line(value: str) -> str:
+    """value, when it holds no line break or other control character; else a ValueError."""
+    if _CONTROL.search(value):
+        raise ValueError("must be a single line without control characters")
+    return value
+
+
+def lines(value: str) -> str:
+    """value with line breaks as \\n, when it holds no other control character."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if _CONTROL_BUT_LINES.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def Text(max_length: int, min_length: int = 0, *, multiline: bool = False) -> Any:  # noqa: N802
+    """A stripped string with length limits: one line, or several when multiline."""
     return Annotated[
         str,
         StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
+        AfterValidator(lines if multiline else single_line),
     ]
 
 
 Name = Text(50, 1)
-Id = Text(32, 1)
+Id = Annotated[str, StringConstraints(pattern=f"^{ID_PATTERN}$")]
 
 # Times FairCast schedules; outside them a time could not even be converted to UTC for storage.
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100

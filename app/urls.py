@@ -5,6 +5,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import current_app
+from werkzeug.routing import BaseConverter
+
+from app.schemas import ID_PATTERN
 
 
 def settings():
@@ -20,3 +23,10 @@ def absolute_url(path: str) -> str:
 def public_host() -> str:
     """The host name (without port) of the public URL."""
     return urlsplit(settings().public_url).hostname or "127.0.0.1"
+
+
+class IdConverter(BaseConverter):
+    """`<id:name>` in a route: an opaque id, so anything else (a NUL, a line break) is a 404
+    before any query sees it."""
+
+    regex = ID_PATTERN

@@ -150,9 +150,15 @@ class ApiToken(db.Model):
     label: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # None: valid until revoked (a data centre's integration); else it stops working then.
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user = relationship("User")
+
+    def valid_at(self, moment: datetime) -> bool:
+        """Neither revoked nor expired at moment."""
+        return self.revoked_at is None and (self.expires_at is None or moment < self.expires_at)
 
 
 class LoginFailure(db.Model):

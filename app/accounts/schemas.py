@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from pydantic import field_validator
+from datetime import datetime
+from typing import Annotated
 
-from app.accounts.models import Role
+from pydantic import Field, field_validator
+
+from app.accounts.models import Role, TokenScope
 from app.schemas import Input, Name, Output, Text
 from app.validators import normalize_mobile, normalize_resident_id
 
 Password = Text(200, 1)
+# Tokens exchanged for a password work this many days unless asked otherwise (at most a year).
+DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS = 30, 365
 
 
 class Credentials(Input):
@@ -16,9 +21,29 @@ class Credentials(Input):
     password: Password
 
 
+class TokenRequest(Credentials):
+    """Credentials, and how many days the token should work (30 when not said)."""
+
+    lifetime_days: Annotated[int, Field(ge=1, le=MAX_TOKEN_DAYS)] = DEFAULT_TOKEN_DAYS
+
+
 class TokenOut(Output):
     token: str
     role: Role
+    id: str
+    expires_at: datetime | None
+
+
+class TokenInfo(Output):
+    """A token as its owner sees it in the list (never the token itself)."""
+
+    id: str
+    label: str
+    scope: TokenScope
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime | None
+    revoked_at: datetime | None
 
 
 class Identity(Input):

@@ -22,7 +22,7 @@ from app.accounts.models import (
 )
 from app.accounts.schemas import Identity, NewUser
 from app.db import utcnow
-from app.errors import Conflict, RateLimited, Unauthorized, ValidationError
+from app.errors import Conflict, NotFound, RateLimited, Unauthorized, ValidationError
 from app.extensions import db
 from app.validators import normalize_mobile
 
@@ -117,12 +117,32 @@ def authenticate(username: str, password: str, ip: str) -> User:
     return user
 
 
-def create_token(user: User, scope: TokenScope = TokenScope.FULL, label: str = "") -> str:
-    """Issue an API token for user; the returned token is the only time it is visible."""
+def issue_token(
+    user: User,
+    scope: TokenScope = TokenScope.FULL,
+    label: str = "",
+    lifetime: timedelta | None = None,
+) -> tuple[str, ApiToken]:
+    """Issue an API token for user (valid for lifetime, or until revoked): the token itself,
+    visible only now, and its record."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, token_hash=hash_token(token), scope=scope, label=label))
+    expires_at = utcnow() + lifetime if lifetime is not None else None
+    record = ApiToken(
+        user=user, token_hash=hash_token(token), scope=scope, label=label, expires_at=expires_at
+    )
+    db.session.add(record)
     db.session.flush()
-    return token
+    return token, record
+
+
+def create_token(
+    user: User,
+    scope: TokenScope = TokenScope.FULL,
+    label: str = "",
+    lifetime: timedelta | None = None,
+) -> str:
+    """Issue an API token for user and return it (shown once; only its hash is stored)."""
+    return issue_token(user, scope, label, lifetime)[0]
 
 
 def token_for(raw: str) -> ApiToken | None:
@@ -130,8 +150,30 @@ def token_for(raw: str) -> ApiToken | None:
     if not raw.startswith(TOKEN_PREFIX):
         return None
     record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
-    if record is None or record.revoked_at is not None or not record.user.active:
+    if record is None or not record.valid_at(utcnow()) or not record.user.active:
         return None
+    return record
+
+
+def list_tokens(user_id: str) -> list[ApiToken]:
+    """A user's tokens, newest first (revoked and expired ones too, marked as such)."""
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user_id)
+            .order_by(ApiToken.created_at.desc(), ApiToken.id)
+        )
+    )
+
+
+def revoke_token(user_id: str, token_id: str) -> ApiToken:
+    """Revoke one of the user's tokens: it stops working at once (revoking again is harmless)."""
+    record = db.session.get(ApiToken, token_id)
+    if record is None or record.user_id != user_id:
+        raise NotFound("No such token.")
+    if record.revoked_at is None:
+        record.revoked_at = utcnow()
+    db.session.flush()
     return record
 
 

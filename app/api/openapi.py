@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from app.api.registry import API_PREFIX, Endpoint
+from app.schemas import ID_PATTERN
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -59,7 +60,7 @@ def _parameters(ep: Endpoint) -> list[dict]:
             "name": part[1:-1],
             "in": "path",
             "required": True,
-            "schema": {"type": "string", "minLength": 1},
+            "schema": {"type": "string", "pattern": f"^{ID_PATTERN}$"},
         }
         for part in ep.path.split("/")
         if part.startswith("{")

@@ -72,7 +72,8 @@ def spec_of(view: Callable) -> Endpoint | None:
 
 
 def _flask_rule(path: str) -> str:
-    return path.replace("{", "<").replace("}", ">")
+    """The Flask rule of an OpenAPI path: every {name} is an id (`<id:name>`)."""
+    return path.replace("{", "<id:").replace("}", ">")
 
 
 def build_blueprint(modules: Iterable[ModuleType]) -> Blueprint:

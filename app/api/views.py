@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Response, jsonify, request
 from pydantic import BaseModel
 
-from app.accounts.schemas import Credentials, TokenOut
-from app.accounts.services import authenticate, create_token
+from app.accounts.schemas import TokenInfo, TokenOut, TokenRequest
+from app.accounts.services import authenticate, issue_token, list_tokens, revoke_token
 from app.announce import commit
 from app.api.auth import actor, require_actor
 from app.api.registry import endpoint
@@ -97,7 +97,7 @@ def committed(value):
     "POST",
     "accounts",
     session=False,
-    body=Credentials,
+    body=TokenRequest,
     returns=TokenOut,
     status=201,
     auth=False,
@@ -105,14 +105,30 @@ def committed(value):
 )
 def post_token():
     """Exchange a username and password for an API token."""
-    data = body(Credentials)
+    data = body(TokenRequest)
     try:
         user = authenticate(data.username, data.password, request.remote_addr or "")
     except DomainError:
         db.session.commit()  # keep the failure record that rate limiting counts
         raise
-    token = committed(create_token(user, label="api"))
-    return reply(TokenOut(token=token, role=user.role), 201)
+    token, record = issue_token(user, label="api", lifetime=timedelta(days=data.lifetime_days))
+    committed(record)
+    out = TokenOut(token=token, role=user.role, id=record.id, expires_at=record.expires_at)
+    return reply(out, 201)
+
+
+@endpoint("/tokens", "GET", "accounts", returns=TokenInfo, many=True, errors=(401, 403))
+def get_tokens():
+    """Your API tokens with their last use (never the tokens themselves)."""
+    caller = require_actor(write=True)
+    return reply_many([TokenInfo.model_validate(t) for t in list_tokens(caller.user_id)])
+
+
+@endpoint("/tokens/{token_id}", "DELETE", "accounts", returns=TokenInfo, errors=(401, 403, 404))
+def delete_token(token_id: str):
+    """Revoke one of your API tokens: it stops working at once."""
+    caller = require_actor(write=True)
+    return reply(TokenInfo.model_validate(committed(revoke_token(caller.user_id, token_id))))
 
 
 @endpoint(

@@ -26,7 +26,7 @@ class FairFields(Input):
     """Every fair field, all optional: the shape of a change."""
 
     title: Text(120, 1) | None = None
-    description: Text(5000) | None = None
+    description: Text(5000, multiline=True) | None = None
     mode: FairMode | None = None
     starts_at: Moment | None = None
     ends_at: Moment | None = None
@@ -48,7 +48,7 @@ class FairIn(FairFields):
     starts_at: Moment
     ends_at: Moment
     timezone: Text(64, 1) = DEFAULT_TIMEZONE
-    description: Text(5000) = ""
+    description: Text(5000, multiline=True) = ""
     anonymous_viewers: bool = True
     allow_replay: bool = True
 

@@ -79,7 +79,7 @@ def calendar():
     )
 
 
-@bp.route("/fairs/<fair_id>")
+@bp.route("/fairs/<id:fair_id>")
 def show(fair_id: str):
     """The public fair page: when and where, its live sessions, jobs and employers."""
     actor = current_actor()
@@ -180,7 +180,7 @@ def new():
     return redirect(url_for("fairs.edit", fair_id=fair.id))
 
 
-@bp.route("/organiser/fairs/<fair_id>", methods=["GET", "POST"])
+@bp.route("/organiser/fairs/<id:fair_id>", methods=["GET", "POST"])
 @login_required
 def edit(fair_id: str):
     """The fair editor: details, status, attached jobs and live sessions."""
@@ -198,7 +198,7 @@ def edit(fair_id: str):
     return redirect(url_for("fairs.edit", fair_id=fair.id))
 
 
-@bp.route("/organiser/fairs/<fair_id>/status", methods=["POST"])
+@bp.route("/organiser/fairs/<id:fair_id>/status", methods=["POST"])
 @login_required
 def change_status(fair_id: str):
     """Publish, start, end or cancel a fair."""
@@ -219,7 +219,7 @@ def change_status(fair_id: str):
     return redirect(url_for("fairs.edit", fair_id=fair.id))
 
 
-@bp.route("/organiser/fairs/<fair_id>/jobs", methods=["POST"])
+@bp.route("/organiser/fairs/<id:fair_id>/jobs", methods=["POST"])
 @login_required
 def attach_job(fair_id: str):
     """Attach a job to the fair."""
@@ -236,7 +236,7 @@ def attach_job(fair_id: str):
     return redirect(url_for("fairs.edit", fair_id=fair.id) + "#jobs")
 
 
-@bp.route("/organiser/fairs/<fair_id>/jobs/<job_id>/remove", methods=["POST"])
+@bp.route("/organiser/fairs/<id:fair_id>/jobs/<id:job_id>/remove", methods=["POST"])
 @login_required
 def detach_job(fair_id: str, job_id: str):
     """Take a job out of the fair."""
@@ -247,7 +247,7 @@ def detach_job(fair_id: str, job_id: str):
     return redirect(url_for("fairs.edit", fair_id=fair.id) + "#jobs")
 
 
-@bp.route("/organiser/fairs/<fair_id>/rooms", methods=["POST"])
+@bp.route("/organiser/fairs/<id:fair_id>/rooms", methods=["POST"])
 @login_required
 def schedule_room(fair_id: str):
     """Add a live session to the fair."""

@@ -46,7 +46,7 @@ class JobFields(Input):
     work_type: WorkType | None = None
     shift: Text(100) | None = None
     benefits: list[Benefit] | None = Field(None, max_length=len(Benefit))
-    requirements: Text(2000) | None = None
+    requirements: Text(2000, multiline=True) | None = None
     contact: Text(100) | None = None
 
     @field_validator("benefits")
@@ -69,7 +69,7 @@ class JobIn(JobFields):
     work_type: WorkType
     shift: Text(100) = ""
     benefits: list[Benefit] = Field(default_factory=list, max_length=len(Benefit))
-    requirements: Text(2000) = ""
+    requirements: Text(2000, multiline=True) = ""
     contact: Text(100) = ""
 
 

@@ -124,7 +124,7 @@ def new():
     return redirect(url_for("jobs.index"))
 
 
-@bp.route("/host/jobs/<job_id>", methods=["GET", "POST"])
+@bp.route("/host/jobs/<id:job_id>", methods=["GET", "POST"])
 @login_required
 def edit(job_id: str):
     """Change a job of this user's employer."""

@@ -43,7 +43,7 @@ def with_visitor_cookie(response):
     return response
 
 
-@bp.route("/rooms/<room_id>")
+@bp.route("/rooms/<id:room_id>")
 def room(room_id: str):
     """A live session's page: video, the pinned job card with its sign-up button, chat."""
     room = fairs.get_room(current_actor(), room_id)
@@ -82,7 +82,7 @@ def media(relative: str):
     return response
 
 
-@bp.route("/rooms/<room_id>/replay")
+@bp.route("/rooms/<id:room_id>/replay")
 def replay(room_id: str):
     """A finished broadcast again, with the job cards at the moments they were pushed."""
     room = fairs.get_room(current_actor(), room_id)
@@ -106,7 +106,7 @@ def replay(room_id: str):
     return with_visitor_cookie(make_response(page))
 
 
-@bp.route("/rooms/<room_id>/cockpit")
+@bp.route("/rooms/<id:room_id>/cockpit")
 @login_required
 def cockpit(room_id: str):
     """The host's cockpit: push jobs, watch sign-ups and viewers, moderate chat."""

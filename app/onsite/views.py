@@ -66,7 +66,7 @@ def _signed_in_seeker() -> Seeker | None:
     return db.session.get(Seeker, actor.seeker_id)
 
 
-@bp.route("/fairs/<fair_id>/register", methods=["GET", "POST"])
+@bp.route("/fairs/<id:fair_id>/register", methods=["GET", "POST"])
 def register(fair_id: str):
     """Register for the venue: signed-in seekers at once, anyone else with name and mobile."""
     actor = current_actor()
@@ -113,7 +113,7 @@ def _register_page(fair: Fair, values=None, errors=None, message=None, status=20
     ), status
 
 
-@bp.route("/registrations/<registration_id>")
+@bp.route("/registrations/<id:registration_id>")
 def ticket(registration_id: str):
     """The ticket: its QR code and code drawn into the page, so it shows without a network."""
     registration = services.get_registration(current_actor(), registration_id, held_tickets())
@@ -131,7 +131,7 @@ def ticket(registration_id: str):
     )
 
 
-@bp.route("/registrations/<registration_id>/cancel", methods=["POST"])
+@bp.route("/registrations/<id:registration_id>/cancel", methods=["POST"])
 def cancel(registration_id: str):
     """Give the place back; the next person on the waiting list gets it."""
     actor = current_actor()
@@ -174,7 +174,7 @@ def ticket_code(code: str):
 # Staff pages --------------------------------------------------------------------------------
 
 
-@bp.route("/fairs/<fair_id>/checkin")
+@bp.route("/fairs/<id:fair_id>/checkin")
 @login_required
 def checkin(fair_id: str):
     """The entrance: scan tickets with the camera, or type a code or mobile number; walk-ins."""
@@ -194,7 +194,7 @@ def checkin(fair_id: str):
     )
 
 
-@bp.route("/fairs/<fair_id>/booth")
+@bp.route("/fairs/<id:fair_id>/booth")
 @login_required
 def booth(fair_id: str):
     """An employer's booth: scan a visitor's ticket and sign them up for a job."""
@@ -215,7 +215,7 @@ def booth(fair_id: str):
     )
 
 
-@bp.route("/organiser/fairs/<fair_id>/onsite")
+@bp.route("/organiser/fairs/<id:fair_id>/onsite")
 @login_required
 def desk(fair_id: str):
     """The organiser's view of the venue: who registered, the waiting list, check-ins, booths."""
@@ -246,7 +246,7 @@ def _desk_page(fair: Fair, message: str | None = None, errors=None, status: int 
     ), status
 
 
-@bp.route("/organiser/fairs/<fair_id>/booths", methods=["POST"])
+@bp.route("/organiser/fairs/<id:fair_id>/booths", methods=["POST"])
 @login_required
 def set_booth(fair_id: str):
     """Give an employer its booth number (an empty number takes the booth away)."""
@@ -263,7 +263,7 @@ def set_booth(fair_id: str):
     return redirect(url_for("onsite.desk", fair_id=fair.id) + "#booths")
 
 
-@bp.route("/organiser/fairs/<fair_id>/waitlist", methods=["POST"])
+@bp.route("/organiser/fairs/<id:fair_id>/waitlist", methods=["POST"])
 @login_required
 def confirm_waiting(fair_id: str):
     """Give free places to the waiting list now (after the capacity was raised)."""
@@ -288,7 +288,7 @@ def _employer_at(fair: Fair, employer_id: str) -> Employer:
     return employer
 
 
-@bp.route("/fairs/<fair_id>/employers/<employer_id>")
+@bp.route("/fairs/<id:fair_id>/employers/<id:employer_id>")
 def employer(fair_id: str, employer_id: str):
     """An employer's jobs at a fair: where a booth poster's QR code leads."""
     fair = fairs.get_fair(current_actor(), fair_id)
@@ -303,7 +303,7 @@ def employer(fair_id: str, employer_id: str):
     )
 
 
-@bp.route("/fairs/<fair_id>/posters")
+@bp.route("/fairs/<id:fair_id>/posters")
 def posters(fair_id: str):
     """Printable posters, one a page: each booth (its employer's jobs) and each live room."""
     fair = fairs.get_fair(current_actor(), fair_id)

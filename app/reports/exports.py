@@ -39,6 +39,32 @@ SUMMARY_FIELDS = (
 )
 
 
+# A cell starting with one of these is a formula to spreadsheet programs (or, for tab and
+# carriage return, hides one): text that starts so is written as text, never run.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(value):
+    """A value safe for a CSV cell: text that a spreadsheet would run gets a leading quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class SafeSheet:
+    """Rows into an XLSX sheet where every string stays a string (never a live formula)."""
+
+    def __init__(self, sheet):
+        self.sheet = sheet
+
+    def append(self, row: list) -> None:
+        self.sheet.append(row)
+        for cell in self.sheet[self.sheet.max_row]:
+            if isinstance(cell.value, str) and cell.data_type == "f":
+                cell.data_type = "s"
+                cell.quotePrefix = True
+
+
 def _job_row(job: dict) -> list:
     flat = {**job, **{f"signups_{s}": job["signups_by_source"][s] for s in SIGN_UP_SOURCES}}
     return [flat[c] for c in JOB_COLUMNS]
@@ -50,7 +76,7 @@ def report_csv(report: dict) -> str:
     writer = csv.writer(out)
     writer.writerow(JOB_COLUMNS)
     for job in report["jobs"]:
-        writer.writerow(_job_row(job))
+        writer.writerow([as_text(value) for value in _job_row(job)])
     totals = {
         "job_id": "TOTAL",
         "title": report["title"],
@@ -66,7 +92,7 @@ def report_csv(report: dict) -> str:
         "intents": report["intents"],
         "hires": report["hires"],
     }
-    writer.writerow(_job_row(totals))
+    writer.writerow([as_text(value) for value in _job_row(totals)])
     # A UTF-8 byte order mark lets spreadsheet programs read Chinese titles correctly.
     return "\ufeff" + out.getvalue()
 
@@ -74,8 +100,8 @@ def report_csv(report: dict) -> str:
 def report_xlsx(report: dict) -> bytes:
     """Summary, Jobs, Employers, Rooms and Timeline sheets."""
     book = Workbook()
-    summary = book.active
-    summary.title = "Summary"
+    book.active.title = "Summary"
+    summary = SafeSheet(book.active)
     summary.append(["fair", report["title"]])
     for name in SUMMARY_FIELDS:
         summary.append([name, report[name]])
@@ -83,16 +109,16 @@ def report_xlsx(report: dict) -> bytes:
         summary.append([f"signups_{source}", report["signups_by_source"][source]])
     for name, value in report["registrations"].items():
         summary.append([f"registrations_{name}", value])
-    jobs = book.create_sheet("Jobs")
+    jobs = SafeSheet(book.create_sheet("Jobs"))
     jobs.append(list(JOB_COLUMNS))
     for job in report["jobs"]:
         jobs.append(_job_row(job))
-    employers = book.create_sheet("Employers")
+    employers = SafeSheet(book.create_sheet("Employers"))
     columns = ("employer_id", "name", "jobs", "headcount", "pushes", "signups", "intents", "hires")
     employers.append(list(columns))
     for employer in report["employers"]:
         employers.append([employer[c] for c in columns])
-    rooms = book.create_sheet("Rooms")
+    rooms = SafeSheet(book.create_sheet("Rooms"))
     columns = (
         "room_id",
         "title",
@@ -104,7 +130,7 @@ def report_xlsx(report: dict) -> bytes:
         "average_watch_seconds",
     )
     rooms.append(list(columns))
-    timeline = book.create_sheet("Timeline")
+    timeline = SafeSheet(book.create_sheet("Timeline"))
     timeline.append(["room_id", "minute", "viewers"])
     for room in report["rooms"]:
         rooms.append([room[c] for c in columns])

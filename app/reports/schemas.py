@@ -136,7 +136,7 @@ class CandidateOut(Output):
 
 class FollowUpIn(Input):
     status: FollowUpStatus
-    note: Text(1000) = ""
+    note: Text(1000, multiline=True) = ""
 
 
 MAX_DASHBOARD_DAYS = 366

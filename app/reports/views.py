@@ -146,7 +146,7 @@ def _chart_locale() -> str:
     return "zh-CN" if str(get_locale()) == "zh" else "en"
 
 
-@bp.route("/fairs/<fair_id>/report")
+@bp.route("/fairs/<id:fair_id>/report")
 @login_required
 @private
 def fair_report_page(fair_id: str):
@@ -154,7 +154,7 @@ def fair_report_page(fair_id: str):
     return _report_page(fair_id, printable=False)
 
 
-@bp.route("/fairs/<fair_id>/report/print")
+@bp.route("/fairs/<id:fair_id>/report/print")
 @login_required
 @private
 def fair_report_print(fair_id: str):
@@ -162,7 +162,7 @@ def fair_report_print(fair_id: str):
     return _report_page(fair_id, printable=True)
 
 
-@bp.route("/fairs/<fair_id>/followup")
+@bp.route("/fairs/<id:fair_id>/followup")
 @login_required
 @private
 def followup_jobs(fair_id: str):
@@ -173,7 +173,7 @@ def followup_jobs(fair_id: str):
     return render_template("reports/followup_jobs.html", fair=fair, report=report)
 
 
-@bp.route("/fairs/<fair_id>/jobs/<job_id>/followup")
+@bp.route("/fairs/<id:fair_id>/jobs/<id:job_id>/followup")
 @login_required
 @private
 def followup_job(fair_id: str, job_id: str):
@@ -197,7 +197,7 @@ def followup_job(fair_id: str, job_id: str):
     )
 
 
-@bp.route("/signups/<signup_id>/followup", methods=["POST"])
+@bp.route("/signups/<id:signup_id>/followup", methods=["POST"])
 @login_required
 def record_followup(signup_id: str):
     """Move a sign-up's follow-up on, with a dated note."""

@@ -1,4 +1,4 @@
-"""room viewers: each room's audience now, kept by the live layer
+"""room viewers: each room's audience now, kept by the live layer; token lifetimes
 
 Revision ID: 0013
 Revises: 0009
@@ -32,6 +32,11 @@ def upgrade() -> None:
         "WHERE m.minute = (SELECT max(n.minute) FROM room_minutes n WHERE n.room_id = m.room_id)"
     )
 
+    with op.batch_alter_table("api_tokens", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("expires_at", app.db.UTCDateTime(), nullable=True))
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("api_tokens", schema=None) as batch_op:
+        batch_op.drop_column("expires_at")
     op.drop_table("room_viewers")
