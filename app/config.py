@@ -25,6 +25,7 @@ ENV_RTMP_URL = "FAIRCAST_RTMP_URL"
 ENV_SRT_PORTS = "FAIRCAST_SRT_PORTS"
 ENV_HLS_PROFILE = "FAIRCAST_HLS_PROFILE"
 ENV_HLS_RENDITIONS = "FAIRCAST_HLS_RENDITIONS"
+ENV_PROXY_COUNT = "FAIRCAST_PROXY_COUNT"
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 # Forms and JSON bodies; video uploads raise their own limit.
@@ -85,6 +86,10 @@ class Settings:
     max_connections: int = field(
         default_factory=lambda: int(os.environ.get(ENV_MAX_CONNECTIONS, "20000"))
     )
+
+    # How many proxies (nginx, a load balancer) stand in front and append X-Forwarded-For:
+    # only their word is taken for the client's address; 0 trusts nobody's.
+    proxy_count: int = field(default_factory=lambda: int(os.environ.get(ENV_PROXY_COUNT, "0")))
 
     def flask_config(self) -> dict:
         """The Flask config keys derived from these settings."""

@@ -121,10 +121,11 @@ def tune_engine(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
-        # WAL lets readers go on while one writer commits; NORMAL is durable across a crash
-        # of the process (the OS still has the WAL), which is what a sign-up ack promises.
+        # WAL lets readers go on while one writer commits. FULL syncs the WAL at every commit,
+        # so an acknowledged sign-up survives power loss and an OS crash, not only a killed
+        # process; the group commit pays one sync per batch (docs/reliability.md).
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()

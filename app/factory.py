@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import PROJECT_ROOT, Settings
 from app.db import sqlite_engine_options, tune_engine
@@ -67,6 +68,9 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
         app, locale_selector=select_locale, default_translation_directories="translations"
     )
     from app.live.events import register_namespace
+    from app.live.packets import guard_malformed_packets
+    from app.live.queue import make_manager
+    from app.live.runtime import live_runtime
 
     register_namespace()  # before the server is built, which takes the namespaces
     socketio.init_app(
@@ -74,6 +78,11 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
         async_mode=settings.async_mode,
         message_queue=settings.message_queue,
         channel=settings.message_queue_channel,
+        client_manager=make_manager(
+            settings.message_queue,
+            settings.message_queue_channel,
+            on_restored=lambda: live_runtime(app).resync_rooms(),
+        ),
         cors_allowed_origins=settings.origins(),
         max_http_buffer_size=MAX_SOCKET_MESSAGE_BYTES,
         ping_interval=25,
@@ -82,6 +91,11 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
         # cheaper, and the host's video chunks reach ffmpeg in the order they were sent.
         async_handlers=False,
     )
+    guard_malformed_packets(socketio.server)
+    if settings.proxy_count:
+        # Outside the Socket.IO middleware, so live connections see the client's address too.
+        count = settings.proxy_count
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     _register_blueprints(app)
     _connect_listeners()
     _register_error_handlers(app)

@@ -4,9 +4,11 @@ handshake. Each builds the Actor once; nothing past the door reads cookies or he
 from __future__ import annotations
 
 import re
+import secrets
 
-from flask import g, request, session
+from flask import current_app, g, request, session
 from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app.accounts.actor import Actor
 from app.accounts.models import Seeker
@@ -24,6 +26,43 @@ LOGIN_SESSION_KEY = "login_session"
 SEEKER_SESSION_KEY = "seeker_id"
 # A token's last use is written at most this often (seconds): reads stay cheap.
 TOKEN_TOUCH_SECONDS = 60
+
+
+# A browser that signed in to an account before keeps a signed note of it: its sign-ins are not
+# slowed by other people's failed tries on that account (see accounts.services.authenticate).
+DEVICE_COOKIE = "fc_dev"
+DEVICE_COOKIE_AGE = 365 * 24 * 3600
+_DEVICE_SALT = "faircast-known-device"
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_DEVICE_SALT)
+
+
+def known_device() -> tuple[str, str] | None:
+    """(user id, device id) this browser proved it signed in with, if its cookie is good."""
+    raw = request.cookies.get(DEVICE_COOKIE)
+    if not raw:
+        return None
+    try:
+        user_id, device_id = _device_serializer().loads(raw, max_age=DEVICE_COOKIE_AGE)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    return str(user_id), str(device_id)
+
+
+def remember_device(response, user_id: str) -> None:
+    """After a good sign-in: this browser is a known device of the account from now on."""
+    current = known_device()
+    device_id = current[1] if current and current[0] == user_id else secrets.token_hex(8)
+    response.set_cookie(
+        DEVICE_COOKIE,
+        _device_serializer().dumps([user_id, device_id]),
+        max_age=DEVICE_COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
 
 
 def bearer_token() -> str | None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from math import ceil
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts.models import (
@@ -26,9 +27,13 @@ from app.errors import Conflict, NotFound, RateLimited, Unauthorized, Validation
 from app.extensions import db
 from app.validators import normalize_mobile
 
-LOCKOUT_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_USERNAME = 5
-MAX_FAILURES_PER_IP = 30
+# Failed sign-ins count for this long. The first few are free; each one after doubles the
+# wait before the next try (per account, per address, or per known browser).
+FAILURE_WINDOW = timedelta(minutes=15)
+FREE_FAILURES_PER_ACCOUNT = 5
+FREE_FAILURES_PER_ADDRESS = 20
+FREE_FAILURES_PER_DEVICE = 5
+MAX_SIGN_IN_DELAY = timedelta(seconds=60)
 TOKEN_PREFIX = "fc_"  # noqa: S105 - a marker, not a secret
 # Compared against when the username does not exist, so both answers take as long.
 _DUMMY_HASH = generate_password_hash("faircast-timing-equaliser")
@@ -91,29 +96,51 @@ def create_user(data: NewUser) -> User:
     return user
 
 
-def _recent_failures(column, value: str) -> int:
-    since = utcnow() - LOCKOUT_WINDOW
-    return db.session.scalar(
-        select(func.count())
-        .select_from(LoginFailure)
-        .where(column == value, LoginFailure.at > since)
-    )
+def _wait_after_failures(condition, free: int, now: datetime) -> float:
+    """Seconds to wait before the next try, given the recent failures matching condition:
+    nothing for the first `free`, then 1 s, 2 s, 4 s … doubling up to MAX_SIGN_IN_DELAY."""
+    count, last = db.session.execute(
+        select(func.count(), func.max(LoginFailure.at)).where(
+            condition, LoginFailure.at > now - FAILURE_WINDOW
+        )
+    ).one()
+    if count < free:
+        return 0.0
+    delay = min(MAX_SIGN_IN_DELAY, timedelta(seconds=2 ** min(count - free, 16)))
+    return max(0.0, (last + delay - now).total_seconds())
 
 
-def authenticate(username: str, password: str, ip: str) -> User:
-    """The active account these credentials open, or Unauthorized; repeated failures lock."""
-    if (
-        _recent_failures(LoginFailure.username, username) >= MAX_FAILURES_PER_USERNAME
-        or _recent_failures(LoginFailure.ip, ip) >= MAX_FAILURES_PER_IP
-    ):
-        raise RateLimited("Too many failed sign-ins. Try again in 15 minutes.")
+def authenticate(
+    username: str, password: str, ip: str, known_device: tuple[str, str] | None = None
+) -> User:
+    """The active account these credentials open, or Unauthorized.
+
+    Failures slow further tries down rather than lock anyone out: per account and per
+    address, each failure past a free few doubles the wait before the next try. A browser
+    that signed in to this account before (known_device: (user id, device id) from its
+    signed cookie) is not held back by what others did, only by its own failures, so the
+    owner gets in with the right password while an attacker elsewhere is being slowed.
+    """
+    now = utcnow()
     user = find_user(username)
+    device = known_device[1] if user and known_device and known_device[0] == user.id else None
+    if device is not None:
+        wait = _wait_after_failures(LoginFailure.device == device, FREE_FAILURES_PER_DEVICE, now)
+    else:
+        wait = max(
+            _wait_after_failures(LoginFailure.username == username, FREE_FAILURES_PER_ACCOUNT, now),
+            _wait_after_failures(LoginFailure.ip == ip, FREE_FAILURES_PER_ADDRESS, now),
+        )
+    if wait > 0:
+        raise RateLimited(
+            "Too many failed sign-ins; wait a little and try again.",
+            {"retry_after": str(ceil(wait))},
+        )
     valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
     if not (user and valid and user.active):
-        db.session.add(LoginFailure(username=username[:64], ip=ip[:45]))
+        db.session.add(LoginFailure(username=username[:64], ip=ip[:45], device=device))
         db.session.flush()
         raise Unauthorized("Wrong username or password.")
-    db.session.execute(delete(LoginFailure).where(LoginFailure.username == username))
     return user
 
 

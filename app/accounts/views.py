@@ -6,6 +6,7 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from app.accounts.doors import LOGIN_SESSION_KEY, known_device, remember_device, request_ip
 from app.accounts.models import Role
 from app.accounts.schemas import Credentials
 from app.accounts.services import (
@@ -24,9 +25,6 @@ bp = Blueprint("accounts", __name__)
 
 login.login_view = "accounts.login_page"
 login.login_message = None
-
-
-LOGIN_SESSION_KEY = "login_session"
 
 
 @login.user_loader
@@ -53,7 +51,7 @@ def login_page():
             data = parse(
                 Credentials, {k: request.form.get(k, "") for k in ("username", "password")}
             )
-            user = authenticate(data.username, data.password, request.remote_addr or "")
+            user = authenticate(data.username, data.password, request_ip(), known_device())
         except DomainError as exc:
             commit()  # keep the failure record that rate limiting counts
             error = exc.message if exc.status == 429 else _("Wrong username or password.")
@@ -63,9 +61,11 @@ def login_page():
         session[LOGIN_SESSION_KEY] = start_login_session(user).id
         commit()
         login_user(user)
-        return redirect(
+        response = redirect(
             safe_next(request.args.get("next")) if request.args.get("next") else home_for(user)
         )
+        remember_device(response, user.id)
+        return response
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     return render_template("accounts/login.html", error=error, username=username)

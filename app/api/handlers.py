@@ -50,7 +50,10 @@ def is_api_request() -> bool:
 
 def handle_domain_error(exc: DomainError):
     db.session.rollback()
-    return error_response(exc.status, exc.code, exc.message, exc.fields)
+    response, status = error_response(exc.status, exc.code, exc.message, exc.fields)
+    if "retry_after" in exc.fields:
+        response.headers["Retry-After"] = exc.fields["retry_after"]
+    return response, status
 
 
 def handle_csrf_error(exc: CSRFError):

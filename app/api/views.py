@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from flask import Response, jsonify, request
 from pydantic import BaseModel
 
+from app.accounts.doors import request_ip
 from app.accounts.schemas import TokenInfo, TokenOut, TokenRequest
 from app.accounts.services import authenticate, issue_token, list_tokens, revoke_token
 from app.announce import commit
@@ -107,7 +108,7 @@ def post_token():
     """Exchange a username and password for an API token."""
     data = body(TokenRequest)
     try:
-        user = authenticate(data.username, data.password, request.remote_addr or "")
+        user = authenticate(data.username, data.password, request_ip())
     except DomainError:
         db.session.commit()  # keep the failure record that rate limiting counts
         raise

@@ -14,6 +14,7 @@ from app.live.eventnames import (
     CHAT_DELETED,
     COUNTS,
     NAMESPACE,
+    STATE,
     STREAM,
 )
 
@@ -34,6 +35,11 @@ def room_channel(room_id: str) -> str:
 
 def emit_to_room(event: str, room_id: str, payload: dict) -> None:
     socketio.emit(event, payload, to=room_channel(room_id), namespace=NAMESPACE)
+
+
+def send_state(room_id: str, state: dict) -> None:
+    """The room redrawn for this process's viewers only (every process sends its own)."""
+    socketio.emit(STATE, state, to=room_channel(room_id), namespace=NAMESPACE, ignore_queue=True)
 
 
 def send_card(room_id: str, fair_id: str, card: dict) -> None:

@@ -13,6 +13,7 @@ from flask_socketio import Namespace, join_room, leave_room
 from app.accounts.actor import Actor
 from app.accounts.doors import (
     VISITOR_COOKIE,
+    request_ip,
     session_actor,
     token_actor,
     valid_visitor_id,
@@ -36,6 +37,7 @@ from app.live.eventnames import (
     WITHDRAW,
 )
 from app.live.models import SignUpSource
+from app.live.queue import queue_link
 from app.live.runtime import live_runtime
 from app.live.schemas import (
     CardIn,
@@ -59,6 +61,13 @@ APP_CONTEXT_EVENTS = frozenset({SIGN_UP, WITHDRAW})
 ROOM_SOURCES = (SignUpSource.LIVE, SignUpSource.REPLAY)
 MAX_EVENT_BYTES = 4096
 INTERNAL_ERROR = {"code": "internal", "message": "Something went wrong.", "fields": {}}
+# Events whose effect other viewers must see: their sender is told when it may not have.
+BROADCASTING_EVENTS = frozenset({PUSH_CARD, UNPIN_CARD, CHAT, MODERATE})
+NOT_EVERYWHERE = {
+    "code": "not_everywhere",
+    "message": "Saved, but viewers connected to other servers may not see it yet: the link "
+    "between servers is down. They will be brought up to date when it is back.",
+}
 
 
 def _ok(**payload) -> dict:
@@ -80,7 +89,7 @@ def _size(data) -> int:
 def connection_actor(auth: dict, sid: str) -> Actor:
     """The live connection's door: an API token in the handshake, or the browser session."""
     door = {
-        "ip": request.remote_addr or "",
+        "ip": request_ip(),
         # Each connection needs a browser id for presence: without the cookie, its own.
         "visitor_id": valid_visitor_id(request.cookies.get(VISITOR_COOKIE), auth.get("visitor_id"))
         or f"c-{sid}"[:40],
@@ -173,9 +182,13 @@ class LiveNamespace(Namespace):
     @staticmethod
     def _answer(event: str, handle: Callable[[], dict | None]) -> dict:
         """Run a handler, commit what it did (announcing it), and acknowledge."""
+        link = queue_link() if event in BROADCASTING_EVENTS else None
+        failed_before = link.failed_publishes if link is not None else 0
         try:
             reply = handle() or {}
             commit()
+            if link is not None and (link.failed_publishes > failed_before or not link.healthy):
+                reply["warning"] = NOT_EVERYWHERE
             return _ok(**reply)
         except DomainError as exc:
             db.session.rollback()

@@ -17,10 +17,13 @@ from app.accounts.models import ApiToken, LoginSession, User
 from app.db import utcnow
 from app.extensions import db, socketio
 from app.fairs.models import FINISHED_STATUSES, Fair, Room, fair_jobs
-from app.live.broadcast import CountsCoalescer
+from app.live.broadcast import CountsCoalescer, send_state
+from app.live.cards import room_state
+from app.live.chat import recent_chat
 from app.live.connections import ChatLimiter, Registry
 from app.live.disk import check_disk
 from app.live.eventnames import NAMESPACE
+from app.live.locations import media_urls
 from app.live.models import Presence, ServerProcess
 from app.live.premieres import start_due_premieres
 from app.live.presence import close_presence, viewers_now
@@ -111,6 +114,20 @@ class LiveRuntime:
             if facts is None:
                 return {"viewers": 0, "signups": {}}
             return {"viewers": viewers_now(room_id), "signups": fair_counts(facts.fair_id)}
+
+    def resync_rooms(self) -> None:
+        """Redraw every room this process has viewers in, from the database: while the message
+        queue was down, cards, chat and counts from other processes did not reach them."""
+        room_ids = sorted({room for c in self.registry.all() for room in c.rooms})
+        with self.app.app_context():
+            for room_id in room_ids:
+                room = db.session.get(Room, room_id)
+                if room is None:
+                    continue
+                hls_url, _replay = media_urls(room)
+                state = {**room_state(room, hls_url), "chat": recent_chat(room.id)}
+                send_state(room.id, state)
+            db.session.remove()
 
     def rooms_of(self, fair_id: str) -> list[str]:
         """The ids of the fair's rooms."""

@@ -74,8 +74,15 @@ def media(relative: str):
     if suffix not in MEDIA_TYPES or folder != "rooms":
         abort(404)
     mimetype, cache = MEDIA_TYPES[suffix]
-    # send_from_directory refuses any path that leaves the rooms folder.
     rooms = stream_runtime().media_dir.resolve() / "rooms"
+    # Nothing FairCast writes there is a link: a link (planted, or left by a restore) could
+    # lead anywhere on the disk, so none is followed, as nginx's disable_symlinks does.
+    current = rooms
+    for part in Path(rest).parts:
+        current = current / part
+        if current.is_symlink():
+            abort(404)
+    # send_from_directory refuses any path that leaves the rooms folder.
     response = send_from_directory(rooms, rest, mimetype=mimetype)
     response.headers["Cache-Control"] = cache
     response.headers["Access-Control-Allow-Origin"] = "*"

@@ -1,6 +1,6 @@
 // The host's cockpit: push the fair's jobs, watch sign-ups and viewers, moderate chat.
 import { setUpBroadcast } from "/static/js/broadcast.js";
-import { connectRoom, countsGate, el, jobCard, payText, readConfig, request, toast } from "/static/js/live.js";
+import { connectRoom, countsGate, el, jobCard, payText, readConfig, replyNotice, request, toast } from "/static/js/live.js";
 import { createPlayer } from "/static/js/player.js";
 
 const config = readConfig("cockpit-config");
@@ -70,12 +70,12 @@ function setStreamStatus(status, hlsUrl) {
 
 async function push(jobId) {
   const reply = await request(socket, "push_card", { room_id: config.room_id, job_id: jobId });
-  if (!reply.ok) notice(reply.error.message);
+  if (replyNotice(reply)) notice(replyNotice(reply));
 }
 
 async function unpin(cardId) {
   const reply = await request(socket, "unpin_card", { room_id: config.room_id, card_id: cardId });
-  if (!reply.ok) notice(reply.error.message);
+  if (replyNotice(reply)) notice(replyNotice(reply));
 }
 
 function count(jobId) {
@@ -112,7 +112,7 @@ function render() {
 function addChat(message) {
   const moderate = (action) => async () => {
     const reply = await request(socket, "moderate", { room_id: config.room_id, action, target: message.id });
-    if (!reply.ok) notice(reply.error.message);
+    if (replyNotice(reply)) notice(replyNotice(reply));
   };
   const tools = message.staff
     ? null
@@ -131,6 +131,6 @@ $("chat-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const reply = await request(socket, "chat", { room_id: config.room_id, text: $("chat-text").value });
   if (reply.ok) $("chat-text").value = "";
-  else notice(reply.error.message);
+  if (replyNotice(reply)) notice(replyNotice(reply));
 });
 

@@ -9,13 +9,19 @@ export function readConfig(id) {
 
 // Opens /live and (re)joins the room on every connect, so a client that lost its connection
 // (network drop, server restart) always redraws from the server's state.
+// A `state` sent by the server (after the link between servers came back) redraws the room
+// the same way, keeping what only the join told (who the viewer is, the host's jobs).
 export function connectRoom(roomId, { onState, onStatus }) {
   const socket = io("/live", { transports: ["websocket", "polling"], reconnectionDelayMax: 4000 });
+  let joined = null;
   socket.on("connect", async () => {
     onStatus("connected");
     const reply = await request(socket, "join", { room_id: roomId });
-    if (reply.ok) onState(reply);
+    if (reply.ok) onState((joined = reply));
     else onStatus("error", reply.error);
+  });
+  socket.on("state", (state) => {
+    if (joined && state.room_id === roomId) onState((joined = { ...joined, state, chat: state.chat }));
   });
   socket.on("disconnect", () => onStatus("disconnected"));
   socket.on("connect_error", () => onStatus("disconnected"));
@@ -29,6 +35,13 @@ export async function request(socket, event, data) {
   } catch (error) {
     return { ok: false, error: { code: "timeout", message: String(error), fields: {} } };
   }
+}
+
+// What to tell the user about an acknowledgement: its error, or a warning that came with
+// success (e.g. viewers on other servers may not see it yet); null when all went well.
+export function replyNotice(reply) {
+  if (!reply.ok) return reply.error.message;
+  return reply.warning ? reply.warning.message : null;
 }
 
 // Keeps only counts newer than the last ones applied (several processes may send them).

@@ -1,4 +1,5 @@
-"""room viewers: each room's audience now, kept by the live layer; token lifetimes
+"""room viewers: each room's audience now, kept by the live layer; token lifetimes; the
+browser of a failed sign-in
 
 Revision ID: 0013
 Revises: 0009
@@ -34,9 +35,15 @@ def upgrade() -> None:
 
     with op.batch_alter_table("api_tokens", schema=None) as batch_op:
         batch_op.add_column(sa.Column("expires_at", app.db.UTCDateTime(), nullable=True))
+    with op.batch_alter_table("login_failures", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("device", sa.String(length=32), nullable=True))
+        batch_op.create_index(batch_op.f("ix_login_failures_device"), ["device"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("login_failures", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_login_failures_device"))
+        batch_op.drop_column("device")
     with op.batch_alter_table("api_tokens", schema=None) as batch_op:
         batch_op.drop_column("expires_at")
     op.drop_table("room_viewers")
