@@ -3,7 +3,7 @@
 import pytest
 import requests
 
-from tests.servers import Server, faircast_env, run_cli
+from tests.fixtures.servers import Server, faircast_env, run_cli
 
 pytestmark = pytest.mark.slow
 

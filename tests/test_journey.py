@@ -20,9 +20,9 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.browser import PageErrors, screenshot, sign_in
-from tests.conftest import PASSWORD
-from tests.servers import Server, faircast_env, run_cli
+from tests.fixtures.browser import PageErrors, screenshot, sign_in
+from tests.fixtures.servers import Server, faircast_env, run_cli
+from tests.fixtures.values import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

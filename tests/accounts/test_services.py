@@ -12,7 +12,7 @@ from app.accounts.services import (
     token_for,
 )
 from app.errors import Conflict, RateLimited, Unauthorized, ValidationError
-from tests.conftest import PASSWORD
+from tests.fixtures.values import PASSWORD
 
 
 def test_passwords_are_hashed_strongly(make_user):

@@ -1,5 +1,5 @@
 from app.accounts.services import MAX_FAILURES_PER_USERNAME
-from tests.conftest import PASSWORD, csrf_token, login
+from tests.fixtures.values import PASSWORD, csrf_token, login
 
 
 def test_login_sets_a_protected_session_cookie_and_lands_on_the_role_home(client, make_user):

@@ -7,7 +7,7 @@ import pytest
 from app.accounts.models import Employer
 from app.fairs.models import Fair, Room
 from app.jobs.models import Job
-from tests.conftest import PASSWORD, csrf_token, hours_from_now, login, valid_credit_code
+from tests.fixtures.values import PASSWORD, csrf_token, hours_from_now, login, valid_credit_code
 
 JOB = dict(
     title="快递分拣员",

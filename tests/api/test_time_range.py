@@ -1,6 +1,6 @@
 """Times far outside the years fairs happen in are refused as input, never stored (or a 500)."""
 
-from tests.conftest import hours_from_now
+from tests.fixtures.values import hours_from_now
 
 
 def test_fair_times_outside_the_plausible_years_are_refused(api, make_user, token_for):

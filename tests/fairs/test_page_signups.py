@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import PageErrors, screenshot
+from tests.fixtures.browser import PageErrors, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_a_visitor_signs_up_from_the_fair_page(browser, live_site):
     seeded, server = live_site()
-    from tests.live.test_server import rows
+    from tests.fixtures.realtime import rows
 
     errors = PageErrors()
     page = errors.watch(

@@ -7,7 +7,7 @@ from app.errors import Conflict, Forbidden, IllegalTransition, NotFound, Validat
 from app.fairs import services
 from app.fairs.models import FairStatus, RoomStatus
 from app.fairs.schemas import FairIn, FairPatch, RoomFields, RoomIn
-from tests.conftest import hours_from_now
+from tests.fixtures.values import hours_from_now
 
 
 def fair_in(**kw):

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from app.fairs.models import Fair, FairStatus, Room
-from tests.conftest import csrf_token, hours_from_now, login
+from tests.fixtures.values import csrf_token, hours_from_now, login
 
 
 def local_input(moment):

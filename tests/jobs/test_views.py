@@ -1,7 +1,7 @@
 """The host's job editor."""
 
 from app.jobs.models import Job
-from tests.conftest import csrf_token, login
+from tests.fixtures.values import csrf_token, login
 
 
 def job_form(client, **kw):

@@ -6,15 +6,13 @@ import subprocess
 import time
 from pathlib import Path
 
-import imageio_ffmpeg
 import pytest
 
 from app.fairs.models import Room, RoomStatus
 from app.live.models import StreamRun, Upload
 from app.live.runtime import stream_runtime
-from tests.live.conftest import ack
-
-FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
+from tests.fixtures.realtime import FFMPEG
+from tests.fixtures.sockets import ack
 
 
 @pytest.fixture

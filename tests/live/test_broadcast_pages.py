@@ -7,8 +7,8 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import PageErrors, screenshot, sign_in
-from tests.conftest import PASSWORD
+from tests.fixtures.browser import PageErrors, screenshot, sign_in
+from tests.fixtures.values import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

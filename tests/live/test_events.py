@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.fairs.models import FairStatus
 from app.live.models import ChatMessage, Presence, SignUp
 from app.live.runtime import live_runtime
-from tests.live.conftest import NS, ack, received, wait_for
+from tests.fixtures.sockets import NS, ack, received, wait_for
 
 
 def identify(client, name="张伟", mobile="13800138000"):
@@ -317,7 +317,7 @@ def test_signing_out_disconnects_that_sessions_sockets(app, connect, live_room):
     client = connect(user=host)
     assert ack(client, "join", {"room_id": room.id})["can_manage"] is True
     http = client.flask_test_client
-    from tests.conftest import csrf_token
+    from tests.fixtures.values import csrf_token
 
     http.post("/logout", data={"csrf_token": csrf_token(http)})
     runtime = live_runtime(app)

@@ -8,9 +8,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
-from tests.browser import PageErrors, screenshot, sign_in
-from tests.conftest import PASSWORD
-from tests.live.realtime import start_server
+from tests.fixtures.browser import PageErrors, screenshot, sign_in
+from tests.fixtures.realtime import start_server
+from tests.fixtures.values import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -6,14 +6,14 @@ import asyncio
 import time
 
 import pytest
-from sqlalchemy import create_engine, text
 
-from tests.live.realtime import (
+from tests.fixtures.realtime import (
     NS,
     call,
     close_all,
     open_client,
     open_many,
+    rows,
     run,
     start_server,
 )
@@ -24,14 +24,6 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def live(live_site):
     return live_site()
-
-
-def rows(database_url: str, sql: str, **params):
-    engine = create_engine(database_url)
-    with engine.connect() as connection:
-        result = connection.execute(text(sql), params).all()
-    engine.dispose()
-    return result
 
 
 def test_200_viewers_receive_a_pushed_card(live):

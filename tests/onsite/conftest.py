@@ -9,7 +9,6 @@ import pytest
 from app.accounts.models import Seeker
 from app.accounts.schemas import Identity
 from app.accounts.services import identify_seeker
-from app.onsite.schemas import PersonRef
 
 
 @pytest.fixture
@@ -37,11 +36,3 @@ def make_seeker(db):
         return seeker
 
     return make
-
-
-def by_code(code: str) -> PersonRef:
-    return PersonRef(ticket_code=code)
-
-
-def by_mobile(mobile: str) -> PersonRef:
-    return PersonRef(mobile=mobile)

@@ -8,7 +8,7 @@ from app.accounts.models import ApiToken, TokenScope
 from app.accounts.services import create_token
 from app.live.models import SignUp
 from app.onsite.models import CheckIn, Registration
-from tests.conftest import csrf_token, login
+from tests.fixtures.values import csrf_token, login
 
 
 def assert_error(response, status, code=None, *fields):

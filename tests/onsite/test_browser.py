@@ -9,10 +9,10 @@ import segno
 from playwright.sync_api import expect
 
 from streaming import find_ffmpeg
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, PageErrors, screenshot, sign_in
-from tests.conftest import PASSWORD
-from tests.live.realtime import migrated_copy, start_server
-from tests.onsite.site import seed_onsite
+from tests.fixtures.browser import CHROMIUM, CHROMIUM_ARGS, PageErrors, screenshot, sign_in
+from tests.fixtures.onsite import seed_onsite
+from tests.fixtures.realtime import migrated_copy, start_server
+from tests.fixtures.values import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -24,7 +24,7 @@ from app.migrate import upgrade
 from app.onsite import services
 from app.onsite.models import CheckIn, Registration, RegistrationStatus
 from app.onsite.schemas import PersonRef
-from tests.conftest import PASSWORD, hours_from_now
+from tests.fixtures.values import PASSWORD, hours_from_now
 
 CAPACITY = 5
 PEOPLE = 30

@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.live.realtime import migrated_copy, start_server
-from tests.onsite.site import seed_onsite
+from tests.fixtures.onsite import seed_onsite
+from tests.fixtures.realtime import migrated_copy, start_server
 
 pytestmark = pytest.mark.slow
 

@@ -14,8 +14,8 @@ from app.live.operations import sign_up
 from app.onsite import services
 from app.onsite.models import CheckIn, Registration, RegistrationStatus
 from app.onsite.schemas import OnsiteSignUpIn
-from tests.conftest import hours_from_now
-from tests.onsite.conftest import by_code, by_mobile
+from tests.fixtures.onsite import by_code, by_mobile
+from tests.fixtures.values import hours_from_now
 
 CONFIRMED, WAITLISTED, CANCELLED = (
     RegistrationStatus.CONFIRMED,

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.accounts.actor import ANONYMOUS, Actor
 from app.onsite import services
 from app.onsite.models import Registration
-from tests.conftest import csrf_token, login
+from tests.fixtures.values import csrf_token, login
 
 EN = {"Accept-Language": "en"}
 

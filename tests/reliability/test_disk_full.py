@@ -9,17 +9,18 @@ import time
 import pytest
 import requests
 
-from tests.live.realtime import (
+from tests.fixtures.realtime import (
+    FFMPEG,
     NS,
+    ReconnectingPusher,
     call,
     migrated_copy,
     open_client,
+    rows,
     run,
     seed_live_room,
     start_server,
 )
-from tests.live.test_server import rows
-from tests.reliability.test_faults import FFMPEG, ReconnectingPusher
 
 pytestmark = pytest.mark.slow
 DISK_BYTES = 3 * 1024 * 1024

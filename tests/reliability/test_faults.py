@@ -8,25 +8,25 @@ import os
 import random
 import signal
 import subprocess
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
-from tests.live.realtime import (
+from tests.fixtures.realtime import (
+    FFMPEG,
     NS,
+    ReconnectingPusher,
     call,
     close_all,
     open_client,
     open_many,
+    rows,
     run,
     start_server,
 )
-from tests.live.test_broadcast import FFMPEG
-from tests.live.test_server import rows
-from tests.reliability.conftest import record_figures
+from tests.fixtures.reliability import record_figures
 
 pytestmark = pytest.mark.slow
 
@@ -176,59 +176,6 @@ def test_many_writers_on_sqlite_never_see_a_locked_database(site):
     ]
     log = (tmp_path / "server.log").read_text()
     assert "database is locked" not in log and "Traceback" not in log
-
-
-class ReconnectingPusher:
-    """Pushes a test picture over SRT and, like OBS, connects again whenever it is cut off."""
-
-    def __init__(self, ffmpeg: str, url: str):
-        self.args = [
-            ffmpeg,
-            "-v",
-            "error",
-            "-re",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=size=640x360:rate=25",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-tune",
-            "zerolatency",
-            "-g",
-            "25",
-            "-c:a",
-            "aac",
-            "-t",
-            "90",
-            "-f",
-            "mpegts",
-            url,
-        ]
-        self.stopped = threading.Event()
-        self.process = None
-        self.thread = threading.Thread(target=self._loop, daemon=True)
-        self.thread.start()
-
-    def _loop(self):
-        while not self.stopped.is_set():
-            self.process = subprocess.Popen(
-                self.args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-            )
-            self.process.wait()
-            self.stopped.wait(1.0)
-
-    def stop(self):
-        self.stopped.set()
-        if self.process is not None:
-            self.process.kill()
-        self.thread.join(timeout=10)
 
 
 def test_ffmpeg_killed_mid_stream_reconnects_then_recovers(site):

@@ -12,10 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.live.realtime import call, close_all, open_client, run
-from tests.live.test_server import rows
-from tests.reliability.conftest import record_figures
-from tests.scaleout.test_processes import cluster, redis_url  # noqa: F401 - fixtures
+from tests.fixtures.realtime import call, close_all, open_client, rows, run
+from tests.fixtures.reliability import record_figures
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import PageErrors, screenshot, sign_in
-from tests.conftest import PASSWORD
-from tests.live.realtime import migrated_copy, start_server
-from tests.reports.site import seed_report
+from tests.fixtures.browser import PageErrors, screenshot, sign_in
+from tests.fixtures.realtime import migrated_copy, start_server
+from tests.fixtures.reports import seed_report
+from tests.fixtures.values import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -13,8 +13,8 @@ from app.live.models import FollowUpStatus, SignUp, SignUpSource
 from app.live.signups import SignUpRequest, WithdrawRequest, record_signups, record_withdrawals
 from app.reports import followup
 from app.reports.dashboard import DashboardFilter, market_dashboard
-from tests.conftest import csrf_token, login
-from tests.reports.conftest import person
+from tests.fixtures.reports import person
+from tests.fixtures.values import csrf_token, login
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

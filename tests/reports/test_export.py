@@ -12,7 +12,7 @@ from app.accounts.services import create_token
 from app.live.models import FollowUpStatus, SignUp, SignUpSource
 from app.live.signups import SignUpRequest, record_signups
 from app.reports import feed, followup
-from tests.reports.conftest import person
+from tests.fixtures.reports import person
 
 PATHS = ("/export/fairs", "/export/jobs", "/export/statistics", "/export/signups")
 

@@ -12,8 +12,8 @@ from app.live.models import FollowUpStatus, SignUp, SignUpSource
 from app.live.operations import push_card
 from app.live.signups import SignUpRequest, record_signups
 from app.reports.models import FollowUpNote
-from tests.conftest import csrf_token, login
-from tests.reports.conftest import host_connection, join, leave, person
+from tests.fixtures.reports import host_connection, join, leave, person
+from tests.fixtures.values import csrf_token, login
 
 DATA_RE = re.compile(r'<script type="application/json" id="report-data">(.*?)</script>', re.S)
 

@@ -24,7 +24,7 @@ from app.onsite.models import (
 )
 from app.reports import followup
 from app.reports.services import fair_report
-from tests.reports.conftest import T0, host_connection, join, leave, person
+from tests.fixtures.reports import T0, host_connection, join, leave, person
 
 
 def test_turnout_sign_ups_and_conversion(db, clock, scene, make_user):

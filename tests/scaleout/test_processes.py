@@ -4,66 +4,21 @@ exactly-once, and a killed process's viewers resync on another."""
 from __future__ import annotations
 
 import asyncio
-import secrets
 import time
 
 import pytest
-import redis
 
-from tests.live.realtime import (
+from tests.fixtures.realtime import (
     NS,
     call,
     close_all,
     open_client,
     open_many,
+    rows,
     run,
-    seed_live_room,
-    start_server,
 )
-from tests.live.test_server import rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
-@pytest.fixture
-def redis_url():
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        pytest.skip(
-            f"Redis is not reachable at 127.0.0.1:6379 ({type(exc).__name__}); "
-            "multi-process mode needs it as the Socket.IO message queue"
-        )
-    return REDIS_URL
-
-
-@pytest.fixture
-def cluster(tmp_path, postgres_url, redis_url):
-    """Three app processes sharing one PostgreSQL database and one Redis channel."""
-    from app.migrate import upgrade
-
-    upgrade(postgres_url)
-    seeded = seed_live_room(postgres_url, tmp_path / "media", jobs=3)
-    channel = f"faircast-test-{secrets.token_hex(4)}"
-    servers = []
-    try:
-        for n in range(3):
-            folder = tmp_path / f"p{n}"
-            folder.mkdir()
-            servers.append(
-                start_server(
-                    postgres_url,
-                    folder,
-                    FAIRCAST_MESSAGE_QUEUE=redis_url,
-                    FAIRCAST_MESSAGE_QUEUE_CHANNEL=channel,
-                )
-            )
-        yield seeded, servers
-    finally:
-        for server in servers:
-            server.stop()
 
 
 def test_cards_cross_processes_and_sign_ups_stay_exactly_once(cluster):

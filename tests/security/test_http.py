@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import login
+from tests.fixtures.values import login
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -18,7 +18,7 @@ from app.live.eventnames import (
     WITHDRAW,
 )
 from app.live.runtime import live_runtime
-from tests.live.conftest import NS
+from tests.fixtures.sockets import NS
 
 EVENTS = [JOIN, LEAVE, PUSH_CARD, UNPIN_CARD, SIGN_UP, WITHDRAW, IDENTIFY, CHAT, MODERATE]
 

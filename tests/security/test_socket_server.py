@@ -13,8 +13,8 @@ import pytest
 import requests
 import websocket
 
-from tests.conftest import PASSWORD
-from tests.servers import run_cli
+from tests.fixtures.servers import run_cli
+from tests.fixtures.values import PASSWORD
 
 pytestmark = pytest.mark.slow
 

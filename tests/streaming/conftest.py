@@ -10,8 +10,7 @@ import pytest
 
 from streaming import Supervisor, find_ffmpeg
 from streaming.limits import Limits
-
-from .helpers import make_media, processes_mentioning
+from tests.fixtures.media import make_media, processes_mentioning
 
 
 @pytest.fixture(scope="session")

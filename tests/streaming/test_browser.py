@@ -9,8 +9,7 @@ import threading
 import pytest
 
 from streaming import AUDIO, ENDED, LIVE, MAIN, BrowserSource, read_media_playlist, video_mode
-
-from .helpers import check_master, check_media_playlist
+from tests.fixtures.media import check_master, check_media_playlist
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

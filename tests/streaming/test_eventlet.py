@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import processes_mentioning
+from tests.fixtures.media import processes_mentioning
 
 pytestmark = pytest.mark.slow
 

@@ -10,8 +10,7 @@ import pytest
 from streaming import FfmpegNotFound, find_ffmpeg, probe
 from streaming import binary as binary_module
 from streaming.probe import parse_ffmpeg_banner, parse_ffprobe_json
-
-from .helpers import make_media
+from tests.fixtures.media import make_media
 
 BANNER = """Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'file:/tmp/x.mp4':
   Metadata:

@@ -32,8 +32,7 @@ from streaming import (
     srt_url,
 )
 from streaming.probe import MediaInfo, StreamInfo
-
-from .helpers import (
+from tests.fixtures.media import (
     check_master,
     check_media_playlist,
     paced_chunks,

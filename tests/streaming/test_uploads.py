@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from streaming import UploadPolicy, UploadRejected, check_upload
-
-from .helpers import make_media
+from tests.fixtures.media import make_media
 
 pytestmark = pytest.mark.slow
 
