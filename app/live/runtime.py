@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -24,7 +25,7 @@ from app.live.connections import ChatLimiter, Registry
 from app.live.disk import check_disk
 from app.live.eventnames import NAMESPACE
 from app.live.locations import media_urls
-from app.live.models import Presence, ServerProcess
+from app.live.models import CardPush, Presence, ServerProcess
 from app.live.premieres import start_due_premieres
 from app.live.presence import close_presence, viewers_now
 from app.live.signups import fair_counts
@@ -66,6 +67,8 @@ class LiveRuntime:
         self.streams = StreamRuntime(app, self.process_id)
         self.chat_limiter = ChatLimiter()
         self._facts: dict[str, RoomFacts] = {}
+        # Jobs known to have been shown in each room (cards are never taken back).
+        self._shown: dict[str, set[str]] = defaultdict(set)
         self._maintenance = False
 
     # Room facts -------------------------------------------------------------------------
@@ -97,6 +100,20 @@ class LiveRuntime:
         )
         self._facts[room_id] = facts
         return facts
+
+    def was_shown(self, room_id: str, job_id: str) -> bool:
+        """True once a card for the job has been pushed in the room (by any process)."""
+        shown = self._shown[room_id]
+        if job_id in shown:
+            return True
+        pushed = db.session.scalar(
+            select(CardPush.id)
+            .where(CardPush.room_id == room_id, CardPush.job_id == job_id)
+            .limit(1)
+        )
+        if pushed is not None:
+            shown.add(job_id)
+        return pushed is not None
 
     def forget(self, room_id: str) -> None:
         """The room changed: read its facts afresh next time."""
