@@ -55,6 +55,13 @@ def viewer(db):
     return make
 
 
+def show(room, host, job) -> dict:
+    """The host pushes the job's card: what people in the room sign up for."""
+    card = operations.push_card(Actor.of(host), room.id, job.id)
+    commit()
+    return card
+
+
 def end_fair(db, room, status=FairStatus.ENDED):
     room.fair.status = status
     db.session.commit()
@@ -164,14 +171,16 @@ def test_unpinning_takes_the_card_down_and_announces_it(db, live_room, make_room
 
 
 def test_a_sign_up_is_stored_once_whatever_the_retries(db, live_room, viewer, heard):
-    room, _host, jobs = live_room
+    room, host, jobs = live_room
+    card = show(room, host, jobs[0])
     recorded = heard(announcements.sign_up_recorded)
     person = viewer()
     results = [operations.sign_up(person, jobs[0].id, LIVE, room_id=room.id) for _ in range(3)]
     assert [r.created for r in results] == [True, False, False]
     assert [r.count for r in results] == [1, 1, 1]
     db.session.rollback()  # stored before sign_up returned: nothing left to commit
-    assert count(db, SignUp, SignUp.seeker_id == person.seeker_id) == 1
+    (stored,) = db.session.scalars(select(SignUp).where(SignUp.seeker_id == person.seeker_id))
+    assert (stored.room_id, stored.card_id) == (room.id, card["card_id"]), "while the card showed"
     assert seeker_signups(room.fair_id, person.seeker_id) == [jobs[0].id]
     assert fair_counts(room.fair_id) == {jobs[0].id: 1}
     assert [(r["room_id"], r["job_id"], r["created"], r["count"]) for r in recorded] == [
@@ -182,7 +191,8 @@ def test_a_sign_up_is_stored_once_whatever_the_retries(db, live_room, viewer, he
 
 
 def test_two_people_count_two(db, live_room, viewer):
-    room, _host, jobs = live_room
+    room, host, jobs = live_room
+    show(room, host, jobs[0])
     first = operations.sign_up(viewer(), jobs[0].id, LIVE, room_id=room.id)
     second = operations.sign_up(viewer(), jobs[0].id, LIVE, room_id=room.id)
     assert (first.created, first.count) == (True, 1)
@@ -256,7 +266,8 @@ def test_a_sign_up_names_a_fair_or_a_room(db, live_room, viewer):
 def test_withdrawing_takes_the_sign_up_back_and_signing_up_again_restores_it(
     db, live_room, viewer, heard
 ):
-    room, _host, jobs = live_room
+    room, host, jobs = live_room
+    show(room, host, jobs[0])
     withdrawn = heard(announcements.sign_up_withdrawn)
     person, other = viewer(), viewer()
     operations.sign_up(person, jobs[0].id, LIVE, room_id=room.id)

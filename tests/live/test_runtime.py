@@ -56,12 +56,15 @@ def test_a_job_attached_to_the_fair_is_offered_in_its_rooms_at_once(
     runtime = live_runtime(app)
     assert runtime.facts(room.id).job_ids == {job.id for job in jobs}
     added = make_job(employer=host.employer, title="Forklift driver")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         operations.sign_up(seeker_actor, added.id, SignUpSource.LIVE, room_id=room.id)
+    assert refused.value.fields == {"job_id": "not in this fair"}
 
     fairs.attach_job(Actor.of(make_user("organiser")), room.fair, added.id)
     commit()
     assert runtime.facts(room.id).job_ids == {*(job.id for job in jobs), added.id}
+    operations.push_card(Actor.of(host), room.id, added.id)
+    commit()
     result = operations.sign_up(seeker_actor, added.id, SignUpSource.LIVE, room_id=room.id)
     assert result.created
 
@@ -75,8 +78,9 @@ def test_a_job_detached_from_the_fair_is_no_longer_offered(
     fairs.detach_job(Actor.of(make_user("organiser")), room.fair, jobs[1].id)
     commit()
     assert runtime.facts(room.id).job_ids == {jobs[0].id}
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         operations.sign_up(seeker_actor, jobs[1].id, SignUpSource.LIVE, room_id=room.id)
+    assert refused.value.fields == {"job_id": "not in this fair"}
 
 
 def test_ending_the_fair_closes_sign_ups_in_its_rooms_at_once(
