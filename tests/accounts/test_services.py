@@ -3,7 +3,7 @@ import pytest
 from app.accounts.models import ApiToken, Employer, Seeker
 from app.accounts.schemas import Identity, NewUser
 from app.accounts.services import (
-    MAX_FAILURES_PER_USERNAME,
+    FREE_FAILURES_PER_ACCOUNT,
     authenticate,
     create_token,
     create_user,
@@ -41,24 +41,35 @@ def test_duplicate_usernames_are_refused(make_user):
         create_user(NewUser(role="organiser", username="wang", password=PASSWORD))
 
 
-def test_authenticate_locks_after_repeated_failures(db, make_user):
+def test_authenticate_slows_after_repeated_failures(db, make_user):
     user = make_user("organiser")
-    for _ in range(MAX_FAILURES_PER_USERNAME):
+    for _ in range(FREE_FAILURES_PER_ACCOUNT):
         with pytest.raises(Unauthorized):
             authenticate(user.username, "wrong", "10.0.0.1")
     with pytest.raises(RateLimited):
         authenticate(user.username, PASSWORD, "10.0.0.1")
 
 
-def test_success_clears_earlier_failures(db, make_user):
+def test_a_known_browser_gets_in_while_others_are_slowed(db, make_user):
     user = make_user("organiser")
-    for _ in range(MAX_FAILURES_PER_USERNAME - 1):
+    for _ in range(FREE_FAILURES_PER_ACCOUNT + 3):
+        with pytest.raises((Unauthorized, RateLimited)):
+            authenticate(user.username, "wrong", "10.0.0.9")
+    with pytest.raises(RateLimited):
+        authenticate(user.username, PASSWORD, "10.0.0.1")
+    assert authenticate(user.username, PASSWORD, "10.0.0.1", (user.id, "owner-device")) is user
+
+
+def test_the_first_failures_are_free_and_a_success_does_not_reset_the_count(db, make_user):
+    user = make_user("organiser")
+    for _ in range(FREE_FAILURES_PER_ACCOUNT - 1):
         with pytest.raises(Unauthorized):
             authenticate(user.username, "wrong", "10.0.0.1")
     assert authenticate(user.username, PASSWORD, "10.0.0.1") is user
     with pytest.raises(Unauthorized):
         authenticate(user.username, "wrong", "10.0.0.1")
-    assert authenticate(user.username, PASSWORD, "10.0.0.1") is user
+    with pytest.raises(RateLimited):
+        authenticate(user.username, PASSWORD, "10.0.0.1")
 
 
 def test_tokens_are_stored_only_hashed(db, make_user):
