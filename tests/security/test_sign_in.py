@@ -105,7 +105,9 @@ def test_the_owners_known_browser_gets_in_while_their_account_is_under_attack(ap
 
     for _ in range(FREE_FAILURES_PER_ACCOUNT + 5):
         form_sign_in(attacker, owner.username, "guess", ATTACKER)
-    assert form_sign_in(attacker, owner.username, PASSWORD, ATTACKER).status_code == 429
+    slowed = form_sign_in(attacker, owner.username, PASSWORD, ATTACKER)
+    assert slowed.status_code == 429
+    assert "登录失败次数过多" in slowed.get_data(as_text=True)  # said in the page's language
     # A new browser of the owner is slowed like anyone (it has not proved anything yet) …
     assert form_sign_in(app.test_client(), owner.username, PASSWORD, OWNER).status_code == 429
     # … but the browser they signed in with before gets straight in with the right password.
