@@ -178,9 +178,15 @@ class LiveRuntime:
             self.beat()
         socketio.start_background_task(self._maintenance_loop)
 
+    def stop_maintenance(self) -> None:
+        """End the loop after its current pass (an app that is done: its database may be gone)."""
+        self._maintenance = False
+
     def _maintenance_loop(self) -> None:
         while True:
             socketio.sleep(MAINTENANCE_INTERVAL)
+            if not self._maintenance:
+                return
             try:
                 with self.app.app_context():
                     self.beat()
