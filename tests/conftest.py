@@ -14,6 +14,7 @@ from app import create_app
 from app.config import Settings
 from app.extensions import db as database
 from app.extensions import socketio
+from app.live.runtime import EXTENSION_KEY as RUNTIME_KEY
 from app.migrate import upgrade
 
 pytest_plugins = [
@@ -70,6 +71,9 @@ def app(settings):
     app.test_client_class = FreshContextClient
     with app.app_context():
         yield app
+        runtime = app.extensions.get(RUNTIME_KEY)
+        if runtime is not None:
+            runtime.stop_maintenance()  # its database is about to go
         database.session.remove()
         database.engine.dispose()
 

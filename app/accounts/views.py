@@ -43,7 +43,7 @@ def home_for(user) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login_page():
-    """The sign-in form; repeated failures lock the account for a while."""
+    """The sign-in form; repeated failures slow further tries down (not for a known browser)."""
     error, username = None, ""
     if request.method == "POST":
         username = request.form.get("username", "")
@@ -54,7 +54,11 @@ def login_page():
             user = authenticate(data.username, data.password, request_ip(), known_device())
         except DomainError as exc:
             commit()  # keep the failure record that rate limiting counts
-            error = exc.message if exc.status == 429 else _("Wrong username or password.")
+            error = (
+                _("Too many failed sign-ins; wait a little and try again.")
+                if exc.status == 429
+                else _("Wrong username or password.")
+            )
             return render_template(
                 "accounts/login.html", error=error, username=username
             ), exc.status

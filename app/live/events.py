@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable
 
 from flask import request
+from flask_babel import gettext
 from flask_socketio import Namespace, join_room, leave_room
 
 from app.accounts.actor import Actor
@@ -63,11 +64,17 @@ MAX_EVENT_BYTES = 4096
 INTERNAL_ERROR = {"code": "internal", "message": "Something went wrong.", "fields": {}}
 # Events whose effect other viewers must see: their sender is told when it may not have.
 BROADCASTING_EVENTS = frozenset({PUSH_CARD, UNPIN_CARD, CHAT, MODERATE})
-NOT_EVERYWHERE = {
-    "code": "not_everywhere",
-    "message": "Saved, but viewers connected to other servers may not see it yet: the link "
-    "between servers is down. They will be brought up to date when it is back.",
-}
+
+
+def _not_everywhere() -> dict:
+    """The warning for a change other processes' viewers may not have (in the sender's language)."""
+    return {
+        "code": "not_everywhere",
+        "message": gettext(
+            "Saved, but viewers connected to other servers may not see it yet: the link between "
+            "servers is down. They will be brought up to date when it is back."
+        ),
+    }
 
 
 def _ok(**payload) -> dict:
@@ -188,7 +195,7 @@ class LiveNamespace(Namespace):
             reply = handle() or {}
             commit()
             if link is not None and (link.failed_publishes > failed_before or not link.healthy):
-                reply["warning"] = NOT_EVERYWHERE
+                reply["warning"] = _not_everywhere()
             return _ok(**reply)
         except DomainError as exc:
             db.session.rollback()

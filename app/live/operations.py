@@ -104,6 +104,12 @@ def _sign_up_target(
         raise ValidationError("That job is not part of this fair.", {"job_id": "not in this fair"})
     if not room_ok:
         raise ValidationError("No such room at this fair.", {"room_id": "not in this fair"})
+    # In a room (live or its replay) people sign up for what was shown there: a card they
+    # saw. Any job of the fair is open to sign-ups on the fair's own page.
+    if room_id is not None and not live_runtime().was_shown(room_id, job_id):
+        raise ValidationError(
+            "That job was not shown in this session.", {"job_id": "not shown in this session"}
+        )
     return SignUpTarget(fair_id, room_id)
 
 

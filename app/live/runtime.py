@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 
 from app.accounts.models import ApiToken, LoginSession, User
 from app.db import utcnow
@@ -178,9 +178,15 @@ class LiveRuntime:
             self.beat()
         socketio.start_background_task(self._maintenance_loop)
 
+    def stop_maintenance(self) -> None:
+        """End the loop after its current pass (an app that is done: its database may be gone)."""
+        self._maintenance = False
+
     def _maintenance_loop(self) -> None:
         while True:
             socketio.sleep(MAINTENANCE_INTERVAL)
+            if not self._maintenance:
+                return
             try:
                 with self.app.app_context():
                     self.beat()
@@ -238,11 +244,12 @@ class LiveRuntime:
                 )
             )
         )
+        # Revoked, or past the lifetime it was given: either way it no longer opens /live.
         revoked = set(
             db.session.scalars(
                 select(ApiToken.id).where(
                     ApiToken.id.in_({a.token_id for a in actors.values() if a.token_id}),
-                    ApiToken.revoked_at.is_not(None),
+                    or_(ApiToken.revoked_at.is_not(None), ApiToken.expires_at <= utcnow()),
                 )
             )
         )

@@ -60,7 +60,9 @@ class SafeSheet:
     def append(self, row: list) -> None:
         self.sheet.append(row)
         for cell in self.sheet[self.sheet.max_row]:
-            if isinstance(cell.value, str) and cell.data_type == "f":
+            # openpyxl makes "=…" a live formula; the other starts are kept as text, marked so
+            # that a spreadsheet program still treats them as text once someone edits the cell.
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
                 cell.data_type = "s"
                 cell.quotePrefix = True
 

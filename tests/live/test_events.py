@@ -17,6 +17,13 @@ def identify(client, name="张伟", mobile="13800138000"):
     return reply
 
 
+def show(connect, token_for, room, host, *jobs):
+    """The host pushes each job's card: a room takes sign-ups for the jobs shown in it."""
+    cockpit = connect(token=token_for(host))
+    for job in jobs:
+        assert ack(cockpit, "push_card", {"room_id": room.id, "job_id": job.id})["ok"]
+
+
 def test_join_returns_the_room_state(connect, live_room):
     room, _host, jobs = live_room
     viewer = connect()
@@ -118,8 +125,9 @@ def test_pushing_a_job_from_outside_the_fair_is_refused(connect, live_room, toke
     assert reply["error"]["fields"] == {"job_id": "not in this fair"}
 
 
-def test_sign_up_needs_an_identity_and_counts_once(connect, live_room, db):
-    room, _host, jobs = live_room
+def test_sign_up_needs_an_identity_and_counts_once(connect, live_room, db, token_for):
+    room, host, jobs = live_room
+    show(connect, token_for, room, host, jobs[0])
     viewer = connect()
     ack(viewer, "join", {"room_id": room.id})
     refused = ack(viewer, "sign_up", {"room_id": room.id, "job_id": jobs[0].id})
@@ -137,8 +145,9 @@ def test_sign_up_needs_an_identity_and_counts_once(connect, live_room, db):
     assert db.session.query(SignUp).count() == 1
 
 
-def test_the_same_person_on_two_devices_is_one_sign_up(connect, live_room):
-    room, _host, jobs = live_room
+def test_the_same_person_on_two_devices_is_one_sign_up(connect, live_room, token_for):
+    room, host, jobs = live_room
+    show(connect, token_for, room, host, jobs[1])
     phone, laptop = connect(), connect()
     for client in (phone, laptop):
         identify(client, mobile="+86 139 0000 0001")
@@ -187,8 +196,9 @@ def test_staff_do_not_sign_up(connect, live_room, token_for):
     )
 
 
-def test_counts_are_broadcast_coalesced(connect, live_room):
-    room, _host, jobs = live_room
+def test_counts_are_broadcast_coalesced(connect, live_room, token_for):
+    room, host, jobs = live_room
+    show(connect, token_for, room, host, jobs[0])
     watcher = connect()
     ack(watcher, "join", {"room_id": room.id})
     people = []

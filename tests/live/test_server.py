@@ -15,6 +15,7 @@ from tests.fixtures.realtime import (
     open_many,
     rows,
     run,
+    show_jobs,
     start_server,
 )
 
@@ -60,6 +61,7 @@ def test_50_identical_sign_ups_from_one_person_are_one_row(live):
     seeded, server = live
 
     async def scenario():
+        await show_jobs(server.url, seeded, [seeded.job_ids[1]])
         devices = await open_many(server.url, 5)
         for device in devices:
             assert (await call(device, "identify", {"name": "张伟", "mobile": "13800138000"}))["ok"]
@@ -127,6 +129,7 @@ def test_clients_resync_after_a_server_restart(live, tmp_path):
         await rejoin()
         host = await open_client(server.url, auth={"token": seeded.host_token})
         await call(host, "join", {"room_id": seeded.room_id})
+        await call(host, "push_card", {"room_id": seeded.room_id, "job_id": seeded.job_ids[0]})
         signed = await call(
             viewer, "sign_up", {"room_id": seeded.room_id, "job_id": seeded.job_ids[0]}
         )

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures.realtime import call, close_all, open_client, rows, run
+from tests.fixtures.realtime import call, close_all, open_client, rows, run, show_jobs
 from tests.fixtures.reliability import record_figures
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
@@ -81,6 +81,7 @@ def test_a_service_restart_under_load_loses_no_sign_up(cluster, restart):  # noq
     seeded, servers = cluster
 
     async def scenario():
+        await show_jobs(servers[0].url, seeded)
         devices = []
         for n in range(24):
             device = await open_client(servers[n % len(servers)].url, reconnect=True)

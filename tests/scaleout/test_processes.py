@@ -16,6 +16,7 @@ from tests.fixtures.realtime import (
     open_many,
     rows,
     run,
+    show_jobs,
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
@@ -26,6 +27,7 @@ def test_cards_cross_processes_and_sign_ups_stay_exactly_once(cluster):
     a, b, c = servers
 
     async def scenario():
+        await show_jobs(b.url, seeded, seeded.job_ids[1:])  # before anyone watches
         viewers = await open_many(a.url, 20) + await open_many(c.url, 20)
         received: dict[int, dict] = {}
         for index, viewer in enumerate(viewers):
@@ -83,6 +85,7 @@ def test_a_killed_process_loses_nothing_and_its_viewers_resync_elsewhere(cluster
     a, b, c = servers
 
     async def scenario():
+        await show_jobs(b.url, seeded, [seeded.job_ids[1]])
         viewers = await open_many(a.url, 10)
         for n, viewer in enumerate(viewers):
             await call(viewer, "identify", {"name": f"V{n}", "mobile": f"1390000{n:04d}"})

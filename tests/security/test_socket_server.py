@@ -7,12 +7,17 @@ import contextlib
 import json
 import re
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import requests
 import websocket
 
+from app.accounts.models import ApiToken
+from app.db import utcnow
+from app.extensions import db
+from tests.fixtures.realtime import seeding_app
 from tests.fixtures.servers import run_cli
 from tests.fixtures.values import PASSWORD
 
@@ -132,6 +137,38 @@ def test_a_disabled_account_loses_its_open_connections(site, tmp_path):
     wait_disconnected(raw)
     refused = RawSocket(server)
     assert refused.connect({"token": seeded.host_token}).startswith("44/live")
+
+
+def test_a_revoked_or_expired_token_loses_its_open_connections(site, tmp_path):
+    seeded, server = site
+    bearer = {"Authorization": f"Bearer {seeded.host_token}"}
+    raw = RawSocket(server)
+    raw.connect({"token": seeded.host_token})
+    assert raw.emit(1, "join", {"room_id": seeded.room_id})["can_manage"] is True
+    (mine,) = requests.get(server.url + "/api/v1/tokens", headers=bearer, timeout=5).json()
+    deleted = requests.delete(
+        server.url + f"/api/v1/tokens/{mine['id']}", headers=bearer, timeout=5
+    )
+    assert deleted.status_code == 200
+    wait_disconnected(raw)
+    assert RawSocket(server).connect({"token": seeded.host_token}).startswith("44/live")
+
+    issued = requests.post(
+        server.url + "/api/v1/tokens",
+        json={"username": seeded.host_username, "password": PASSWORD, "lifetime_days": 1},
+        timeout=5,
+    ).json()
+    raw = RawSocket(server)
+    raw.connect({"token": issued["token"]})
+    assert raw.emit(1, "join", {"room_id": seeded.room_id})["can_manage"] is True
+    app = seeding_app(seeded.database_url, tmp_path / "media")
+    with app.app_context():  # the day has passed
+        token = db.session.get(ApiToken, issued["id"])
+        token.expires_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+        db.engine.dispose()
+    wait_disconnected(raw)
+    assert RawSocket(server).connect({"token": issued["token"]}).startswith("44/live")
 
 
 def test_oversized_and_withheld_messages_keep_memory_bounded(site):
