@@ -58,6 +58,7 @@ def test_cockpit_and_viewer_side_by_side_with_a_restart(browser, site):
         host.locator("#jobs li button.push").nth(1).click()
         expect(viewer.locator("#pinned h3")).to_have_text("Job 1", timeout=5000)
         assert viewer.locator("#history .job-card").count() == 2
+        expect(host.locator("#pushed")).to_contain_text("Job 1")  # the host's list catches up
         assert host.inner_text("#pushed").count("Job") == 2
         screenshot(viewer, "room-viewer-after-restart")
         screenshot(host, "room-cockpit-after-restart")
