@@ -6,9 +6,8 @@ import subprocess
 import time
 from pathlib import Path
 
-import requests
-
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from tests.fixtures.browser import PageErrors, screenshot, sign_in
