@@ -83,7 +83,7 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
             settings.message_queue_channel,
             on_restored=lambda: live_runtime(app).resync_rooms(),
         ),
-        cors_allowed_origins=settings.origins(),
+        cors_allowed_origins=settings.accepts_origin,
         max_http_buffer_size=MAX_SOCKET_MESSAGE_BYTES,
         ping_interval=25,
         ping_timeout=20,
