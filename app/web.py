@@ -9,6 +9,7 @@ from flask import Flask
 from flask_babel import format_datetime
 from werkzeug.datastructures import MultiDict
 
+from app.errors import field_label
 from app.labels import label, pay_text
 
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -43,6 +44,7 @@ def local_time(moment: datetime, zone: str, fmt: str = "medium") -> str:
 def register_filters(app: Flask) -> None:
     """Make the helpers available in templates."""
     app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["field_label"] = field_label
     app.jinja_env.filters["pay"] = pay_text
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["to_input"] = to_input

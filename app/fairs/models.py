@@ -120,8 +120,8 @@ class Fair(db.Model):
             return
         if target not in FAIR_TRANSITIONS[self.status]:
             raise IllegalTransition(
-                f"A {self.status.value} fair cannot become {target.value}.",
-                {"status": f"not allowed from {self.status.value}"},
+                "The fair's present status does not allow this change.",
+                {"status": f"{self.status.value} → {target.value}"},
             )
         self.status = target
 
@@ -185,7 +185,10 @@ class Room(db.Model):
         if target == self.status:
             return
         if target not in ROOM_TRANSITIONS[self.status]:
-            raise IllegalTransition(f"A {self.status.value} room cannot become {target.value}.")
+            raise IllegalTransition(
+                "The session's present state does not allow this.",
+                {"status": f"{self.status.value} → {target.value}"},
+            )
         self.status = target
 
     def open_broadcast(self) -> None:

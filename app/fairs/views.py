@@ -175,7 +175,7 @@ def new():
         fair = services.schedule_fair(organiser, parse(FairIn, values))
     except DomainError as exc:
         db.session.rollback()
-        return _editor(None, request.form, exc.fields, exc.message, exc.status)
+        return _editor(None, request.form, exc.shown_fields(), exc.text, exc.status)
     commit()
     return redirect(url_for("fairs.edit", fair_id=fair.id))
 
@@ -193,7 +193,7 @@ def edit(fair_id: str):
     except DomainError as exc:
         db.session.rollback()
         fair = services.get_fair(organiser, fair_id)
-        return _editor(fair, request.form, exc.fields, exc.message, exc.status)
+        return _editor(fair, request.form, exc.shown_fields(), exc.text, exc.status)
     commit()
     return redirect(url_for("fairs.edit", fair_id=fair.id))
 
@@ -212,9 +212,7 @@ def change_status(fair_id: str):
         services.update_fair(organiser, fair, FairPatch(status=target))
     except DomainError as exc:
         db.session.rollback()
-        return _editor(
-            services.get_fair(organiser, fair_id), message=exc.message, status=exc.status
-        )
+        return _editor(services.get_fair(organiser, fair_id), message=exc.text, status=exc.status)
     commit()
     return redirect(url_for("fairs.edit", fair_id=fair.id))
 
@@ -229,9 +227,7 @@ def attach_job(fair_id: str):
         services.attach_job(organiser, fair, request.form.get("job_id", ""))
     except DomainError as exc:
         db.session.rollback()
-        return _editor(
-            services.get_fair(organiser, fair_id), message=exc.message, status=exc.status
-        )
+        return _editor(services.get_fair(organiser, fair_id), message=exc.text, status=exc.status)
     commit()
     return redirect(url_for("fairs.edit", fair_id=fair.id) + "#jobs")
 
@@ -263,10 +259,10 @@ def schedule_room(fair_id: str):
         fair = services.get_fair(organiser, fair_id)
         return _editor(
             fair,
-            message=exc.message,
+            message=exc.text,
             status=exc.status,
             room_values=request.form,
-            room_errors=exc.fields,
+            room_errors=exc.shown_fields(),
         )
     commit()
     return redirect(url_for("fairs.edit", fair_id=fair.id) + "#rooms")

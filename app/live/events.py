@@ -19,7 +19,14 @@ from app.accounts.doors import (
     valid_visitor_id,
 )
 from app.announce import commit
-from app.errors import DomainError, Forbidden, RateLimited, Unauthorized, ValidationError
+from app.errors import (
+    DomainError,
+    Forbidden,
+    RateLimited,
+    Unauthorized,
+    ValidationError,
+    translated_error,
+)
 from app.extensions import db, socketio
 from app.live import broadcast, operations
 from app.live.connections import Connection
@@ -147,8 +154,14 @@ class LiveNamespace(Namespace):
             environ = self.socketio.server.get_environ(sid, namespace=self.namespace)
             if not environ:
                 return None
-            with environ["flask.app"].app_context():
-                return self._dispatch(event, sid, *payload)
+            app = environ["flask.app"]
+            with app.app_context():
+                reply = self._dispatch(event, sid, *payload)
+            if reply and reply.get("ok") is False:
+                # Refusals are rare: only they pay for the reader's language (the handshake's).
+                with app.request_context(environ):
+                    reply["error"] = translated_error(reply["error"])
+            return reply
         return self.socketio._handle_event(
             lambda *payload: self._dispatch(request.event["message"], request.sid, *payload),
             event,

@@ -42,8 +42,7 @@ class RegistrationIn(Input):
     @model_validator(mode="after")
     def _both_or_neither(self):
         if (self.name is None) != (self.mobile is None):
-            missing = "name" if self.name is None else "mobile"
-            raise ValueError(f"a walk-in needs a name and a mobile number ({missing} is missing)")
+            raise ValueError("a walk-in needs both a name and a mobile number")
         return self
 
     @property

@@ -19,7 +19,7 @@ from app.accounts.models import Seeker
 from app.accounts.schemas import Identity
 from app.accounts.services import find_seeker, identify_seeker
 from app.db import insert_for, new_id, utcnow
-from app.errors import Conflict, Forbidden, NotFound, ValidationError
+from app.errors import N_, Conflict, Forbidden, NotFound, ValidationError
 from app.extensions import db
 from app.fairs.models import Fair
 from app.live import operations as live
@@ -149,9 +149,9 @@ def can_see_registration(
 
 # Why a fair takes no registrations, by the key pages translate.
 CLOSED_REASONS = {
-    "online_only": "This fair is online only; there is no venue to register for.",
-    "not_open": "Registration for this fair is closed.",
-    "over": "The fair is over.",
+    "online_only": N_("This fair is online only; there is no venue to register for."),
+    "not_open": N_("Registration for this fair is closed."),
+    "over": N_("The fair is over."),
 }
 
 

@@ -223,7 +223,7 @@ def _dashboard_filter() -> tuple[DashboardFilter, dict, str | None]:
     try:
         return resolve_filter(parse(DashboardIn, raw)), raw, None
     except DomainError as exc:
-        return default_filter(), {}, "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+        return default_filter(), {}, exc.details()
 
 
 @bp.route("/organiser/dashboard")
