@@ -24,6 +24,7 @@ from app.live.schemas import (
     IdentityOut,
     MySignUpsOut,
     PageSignUpIn,
+    SignUpCountsOut,
     SignUpOut,
     UploadOut,
 )
@@ -95,6 +96,19 @@ def get_my_signups(fair_id: str):
     caller = actor()
     jobs = operations.my_sign_ups(caller, fair_id)
     return reply(MySignUpsOut(job_ids=jobs, identified=caller.seeker_id is not None))
+
+
+@endpoint(
+    "/fairs/{fair_id}/signups/counts",
+    "GET",
+    "live",
+    returns=SignUpCountsOut,
+    auth=False,
+    errors=(404,),
+)
+def get_signup_counts(fair_id: str):
+    """How many people signed up for each of the fair's jobs."""
+    return reply(SignUpCountsOut(counts=operations.sign_up_counts(actor(), fair_id)))
 
 
 # Broadcasts ----------------------------------------------------------------------------------

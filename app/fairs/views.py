@@ -21,6 +21,7 @@ from app.fairs.models import FAIR_TRANSITIONS, Fair, FairMode, FairStatus
 from app.fairs.schemas import FairIn, FairPatch, RoomIn
 from app.jobs.models import Job
 from app.labels import label
+from app.live import operations as live_operations
 from app.schemas import parse
 from app.web import blank_to_none, local_input, to_input
 
@@ -85,7 +86,8 @@ def show(fair_id: str):
     actor = current_actor()
     fair = services.get_fair(actor, fair_id)
     signups_open = fair.is_open and not actor.is_staff
-    return render_template("fairs/show.html", fair=fair, signups_open=signups_open)
+    counts = live_operations.sign_up_counts(actor, fair.id)
+    return render_template("fairs/show.html", fair=fair, signups_open=signups_open, counts=counts)
 
 
 @bp.route("/organiser/fairs")

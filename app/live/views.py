@@ -19,6 +19,7 @@ from flask_login import login_required
 from app.accounts.doors import VISITOR_COOKIE, current_actor
 from app.errors import Forbidden
 from app.fairs import services as fairs
+from app.live import operations
 from app.live.cards import card_json, room_cards
 from app.live.locations import media_url, profile_for_player, replay_run
 from app.live.runtime import stream_runtime
@@ -109,6 +110,7 @@ def replay(room_id: str):
         cards=cards,
         replay_url=media_url(run.replay_path),
         poster_url=media_url(run.poster_path),
+        counts=operations.sign_up_counts(current_actor(), room.fair_id),
     )
     return with_visitor_cookie(make_response(page))
 

@@ -14,6 +14,9 @@ const signups = pageSignUps({
 });
 
 function render() {
+  for (const [jobId, count] of Object.entries(signups.counts)) {
+    document.dispatchEvent(new CustomEvent("faircast:count", { detail: { job_id: jobId, count } }));
+  }
   for (const button of buttons) {
     const done = signups.signedUp.has(button.dataset.jobId);
     button.classList.toggle("done", done);

@@ -1,5 +1,6 @@
 // A replay: the recording plays and each job card appears at the second it was pushed live.
 // Sign-ups here are recorded with the source "replay".
+import { followCounts } from "/static/js/counts.js";
 import { el, jobCard, readConfig, toast } from "/static/js/live.js";
 import { createPlayer } from "/static/js/player.js";
 import { pageSignUps } from "/static/js/signup.js";
@@ -15,6 +16,13 @@ let shown = null;
 const signups = pageSignUps({
   fairId: config.fair_id, csrfToken: config.csrf_token, source: "replay", roomId: config.room_id,
   notice, onChange: () => render(),
+});
+
+// Counts come with the page and are read again now and then (a tap's reply updates its own).
+Object.assign(signups.counts, config.counts);
+followCounts(config.fair_id, (counts) => {
+  Object.assign(signups.counts, counts);
+  render();
 });
 
 player.load(config.replay_url);
