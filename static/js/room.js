@@ -63,6 +63,7 @@ socket.on("chat_deleted", ({ message_id }) => document.querySelector(`[data-mess
 socket.on("stream", (payload) => {
   setStreamStatus(payload.status, payload.hls_url);
   if (payload.replay_url) showReplayLink();
+  renderCards();
 });
 
 function applyJoin(reply) {
@@ -82,6 +83,10 @@ function applyJoin(reply) {
 }
 
 function setStreamStatus(status, hlsUrl) {
+  state.status = status;
+  // After the end nothing is being presented: the page says so and what comes next.
+  $("after-end").hidden = status !== "ended";
+  if (status === "ended") state.pinned = null;
   const overlay = $("stream-state");
   overlay.dataset.state = status;
   overlay.textContent = t.stream[status] || "";
@@ -108,7 +113,7 @@ function signupButton(job) {
 
 function renderCards() {
   const pinned = $("pinned");
-  if (state.pinned) {
+  if (state.pinned && state.status !== "ended") {
     const job = state.pinned.job;
     pinned.replaceChildren(el("p", { class: "pinned-label" }, t.now_presenting), jobCard(job, t, { count: state.counts[job.id] || 0, action: signupButton(job) }));
     pinned.hidden = false;
