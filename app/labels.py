@@ -38,16 +38,24 @@ LABELS = {
     FairMode.ONLINE: _l("Online"),
     FairMode.OFFLINE: _l("On site"),
     FairMode.HYBRID: _l("Online and on site"),
-    FairStatus.DRAFT: _l("Draft"),
-    FairStatus.PUBLISHED: _l("Published"),
-    FairStatus.LIVE: _l("Live now"),
-    FairStatus.ENDED: _l("Ended"),
-    FairStatus.CANCELLED: _l("Cancelled"),
-    RoomStatus.SCHEDULED: _l("Scheduled"),
-    RoomStatus.WAITING: _l("Waiting for the host"),
-    RoomStatus.LIVE: _l("Live"),
-    RoomStatus.RECONNECTING: _l("Reconnecting"),
-    RoomStatus.ENDED: _l("Ended"),
+}
+# Enumerations whose values coincide ("live", "ended") keep their labels apart, by kind: in one
+# dict a room's "live" would replace the fair's.
+LABELS_BY_KIND = {
+    FairStatus: {
+        FairStatus.DRAFT: _l("Draft"),
+        FairStatus.PUBLISHED: _l("Published"),
+        FairStatus.LIVE: _l("Live now"),
+        FairStatus.ENDED: _l("Ended"),
+        FairStatus.CANCELLED: _l("Cancelled"),
+    },
+    RoomStatus: {
+        RoomStatus.SCHEDULED: _l("Scheduled"),
+        RoomStatus.WAITING: _l("Waiting for the host"),
+        RoomStatus.LIVE: _l("Live"),
+        RoomStatus.RECONNECTING: _l("Reconnecting"),
+        RoomStatus.ENDED: _l("Ended"),
+    },
 }
 
 
@@ -126,7 +134,8 @@ def export_wording(timezone: str) -> Wording:
 
 def label(value) -> str:
     """The translated label of an enumeration value (its raw value when it has none)."""
-    return str(LABELS.get(value, value))
+    kind = LABELS_BY_KIND.get(type(value))
+    return str((kind if kind is not None else LABELS).get(value, value))
 
 
 def pay_text(job) -> str:

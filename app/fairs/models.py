@@ -125,6 +125,12 @@ class Fair(db.Model):
             )
         self.status = target
 
+    @property
+    def on_air(self) -> bool:
+        """Whether one of its sessions is being broadcast now (what "live" means to visitors;
+        the status is the organiser's)."""
+        return any(room.status in ON_AIR_STATUSES for room in self.rooms)
+
     def publish(self) -> None:
         self.move_to(FairStatus.PUBLISHED)
 
@@ -155,6 +161,8 @@ ROOM_TRANSITIONS: dict[RoomStatus, set[RoomStatus]] = {
     RoomStatus.ENDED: {RoomStatus.WAITING},
 }
 OPEN_ROOM_STATUSES = (RoomStatus.WAITING, RoomStatus.LIVE, RoomStatus.RECONNECTING)
+# A session viewers can watch now (a dropped host is still on air while it reconnects).
+ON_AIR_STATUSES = (RoomStatus.LIVE, RoomStatus.RECONNECTING)
 
 
 class Room(db.Model):
