@@ -33,6 +33,8 @@ class RegistrationIn(Input):
 
     name: Name | None = None
     mobile: Text(20, 1) | None = None
+    # Organisers at the desk: let the walk-in in even when the fair is full (over capacity).
+    admit: bool = False
 
     @field_validator("mobile")
     @classmethod
@@ -130,6 +132,7 @@ class AttendanceOut(Output):
     confirmed: int
     waitlisted: int
     places_left: int | None
+    over_capacity: int
     checked_in: int | None
 
 
