@@ -104,12 +104,23 @@ class Turnout(Output):
     hires: int
 
 
+class Funnel(Output):
+    """The same people at each step, each a part of the one before."""
+
+    viewers: int
+    saw_card: int = Field(description="of the viewers, those who watched while a card was shown")
+    signed_up: int = Field(description="of those, the people who signed up for a job")
+    intents: int = Field(description="of those, the people with an intent reached (or hired)")
+    hires: int = Field(description="of those, the people hired")
+
+
 class FairReport(Turnout):
     fair_id: str
     title: str
     timezone: str
     generated_at: datetime
     scope: str = Field(description="all, or employer when a host reads their employer's part")
+    funnel: Funnel
     jobs: list[JobFigures]
     employers: list[EmployerFigures]
     rooms: list[RoomFigures]

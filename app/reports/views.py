@@ -98,9 +98,9 @@ def _chart_strings() -> dict:
         "funnel": [
             _("Viewers"),
             _("Watched while a card was shown"),
-            _("Signed up"),
-            _("Intent reached"),
-            _("Hired"),
+            _("Of them, signed up"),
+            _("Of them, reached an intent"),
+            _("Of them, hired"),
         ],
         "positions": _("Positions"),
         "headcount": _("Openings"),

@@ -13,13 +13,9 @@ const stamp = new Intl.DateTimeFormat(locale, {
 const charts = [];
 
 function funnel() {
-  const steps = [
-    report.unique_viewers,
-    report.card_viewers,
-    report.signups,
-    report.intents,
-    report.hires,
-  ];
+  // The same people at every step (sign-ups of people who never watched are beside it).
+  const f = report.funnel;
+  const steps = [f.viewers, f.saw_card, f.signed_up, f.intents, f.hires];
   const first = steps[0] || 0;
   charts.push(new Chart(document.getElementById("funnel-chart"), {
     type: "bar",
