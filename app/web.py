@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask_babel import format_datetime
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from app.errors import field_label
@@ -41,10 +43,29 @@ def local_time(moment: datetime, zone: str, fmt: str = "medium") -> str:
     return format_datetime(moment.astimezone(ZoneInfo(zone)), fmt, rebase=False)
 
 
+# A telephone number in free text: mobile (138 0013 8000), landline (0595-1234567), +86 ….
+PHONE_NUMBER = re.compile(r"(?<![\w+])\+?\d[\d\- ]{5,18}\d(?!\w)")
+
+
+def phone_links(text: str | None) -> Markup:
+    """text with its telephone numbers as tel: links (one tap calls on a phone); escaped."""
+    if not text:
+        return Markup("")
+    parts, last = [], 0
+    for match in PHONE_NUMBER.finditer(text):
+        number = re.sub(r"[\s-]", "", match.group())
+        parts.append(escape(text[last : match.start()]))
+        parts.append(Markup('<a href="tel:{}">{}</a>').format(number, match.group()))
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)
+
+
 def register_filters(app: Flask) -> None:
     """Make the helpers available in templates."""
     app.jinja_env.filters["label"] = label
     app.jinja_env.filters["field_label"] = field_label
+    app.jinja_env.filters["phone_links"] = phone_links
     app.jinja_env.filters["pay"] = pay_text
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["to_input"] = to_input

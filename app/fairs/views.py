@@ -100,6 +100,13 @@ def manage():
     return render_template("fairs/manage.html", fairs=fairs)
 
 
+def _in_order(targets) -> list[FairStatus]:
+    """The moves a fair can make, the way forward first and cancelling last (never the first
+    button under a thumb)."""
+    order = list(FairStatus)
+    return sorted(targets, key=lambda t: (t == FairStatus.CANCELLED, order.index(t)))
+
+
 def _fair_form(form) -> dict:
     data = blank_to_none(form, FAIR_TEXT_FIELDS)
     zone = data.get("timezone") or DEFAULT_TIMEZONE
@@ -158,7 +165,7 @@ def _editor(
         mode_options=[(m.value, label(m)) for m in FairMode],
         jobs=jobs,
         host_options=host_options,
-        transitions=FAIR_TRANSITIONS,
+        transitions={status: _in_order(targets) for status, targets in FAIR_TRANSITIONS.items()},
         room_values=room_values or {},
         room_errors=room_errors or {},
     )

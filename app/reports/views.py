@@ -93,6 +93,7 @@ def _chart_strings() -> dict:
     return {
         "sources": source_labels(),
         "viewers": _("Watching"),
+        "no_viewers": _("Nobody has watched this session yet."),
         "card": _("Card pushed"),
         "signups": _("Sign-ups"),
         "funnel": [

@@ -15,7 +15,7 @@ const cards = config.cards; // oldest first, each with stream_offset_ms
 let shown = null;
 const signups = pageSignUps({
   fairId: config.fair_id, csrfToken: config.csrf_token, source: "replay", roomId: config.room_id,
-  notice, onChange: () => render(),
+  notice, onChange: () => render(), strings: t,
 });
 
 // Counts come with the page and are read again now and then (a tap's reply updates its own).
@@ -41,7 +41,10 @@ function currentCard() {
 
 function signupButton(job) {
   const done = signups.signedUp.has(job.id);
-  return el("button", { type: "button", class: `primary signup${done ? " done" : ""}`, onclick: () => signups.tap(job.id) }, done ? t.signed_up : t.sign_up);
+  const button = el("button", { type: "button", class: `primary signup${done ? " done" : ""}`, onclick: () => signups.tap(job.id) }, done ? t.signed_up : t.sign_up);
+  if (!done) return button;
+  const withdraw = el("button", { type: "button", class: "link withdraw", onclick: () => signups.withdraw(job.id) }, t.withdraw);
+  return el("span", { class: "signup-actions" }, button, " ", withdraw);
 }
 
 function render() {
