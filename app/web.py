@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from flask import Flask
@@ -61,11 +62,21 @@ def phone_links(text: str | None) -> Markup:
     return Markup("").join(parts)
 
 
+# Where a venue's map opens: a map site's search for the address (one place to change it).
+MAP_SEARCH_URL = "https://uri.amap.com/search?keyword={}"
+
+
+def map_url(venue: str) -> str:
+    """A link that shows the venue on a map."""
+    return MAP_SEARCH_URL.format(quote(venue or ""))
+
+
 def register_filters(app: Flask) -> None:
     """Make the helpers available in templates."""
     app.jinja_env.filters["label"] = label
     app.jinja_env.filters["field_label"] = field_label
     app.jinja_env.filters["phone_links"] = phone_links
+    app.jinja_env.filters["map_url"] = map_url
     app.jinja_env.filters["pay"] = pay_text
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["to_input"] = to_input
