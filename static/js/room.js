@@ -104,11 +104,24 @@ function showReplayLink() {
 
 function signupButton(job) {
   const done = state.me.signed_up.includes(job.id);
-  return el(
+  const button = el(
     "button",
     { class: `primary signup${done ? " done" : ""}`, type: "button", dataset: { jobId: job.id }, onclick: () => tap(job.id) },
     done ? t.signed_up : pending.has(job.id) ? t.sending : t.sign_up,
   );
+  if (!done) return button;
+  // The person who signed up can take it back.
+  const withdraw = el("button", { type: "button", class: "link withdraw", dataset: { jobId: job.id }, onclick: () => withdrawSignUp(job.id) }, t.withdraw);
+  return el("span", { class: "signup-actions" }, button, " ", withdraw);
+}
+
+async function withdrawSignUp(jobId) {
+  const reply = await request(socket, "withdraw", { room_id: config.room_id, job_id: jobId });
+  if (!reply.ok) return notice(reply.error.message);
+  state.me.signed_up = state.me.signed_up.filter((id) => id !== jobId);
+  state.counts[jobId] = reply.count;
+  notice(t.withdrawn);
+  renderCards();
 }
 
 function renderCards() {
