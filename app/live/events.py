@@ -20,6 +20,7 @@ from app.accounts.doors import (
 )
 from app.announce import commit
 from app.errors import (
+    N_,
     DomainError,
     Forbidden,
     RateLimited,
@@ -67,13 +68,15 @@ APP_CONTEXT_EVENTS = frozenset({SIGN_UP, WITHDRAW})
 # Where a viewer's own sign-up can come from in a room.
 ROOM_SOURCES = (SignUpSource.LIVE, SignUpSource.REPLAY)
 MAX_EVENT_BYTES = 4096
-INTERNAL_ERROR = {"code": "internal", "message": "Something went wrong.", "fields": {}}
+INTERNAL_ERROR = {"code": "internal", "message": N_("Something went wrong."), "fields": {}}
 # Events whose effect other viewers must see: their sender is told when it may not have.
 BROADCASTING_EVENTS = frozenset({PUSH_CARD, UNPIN_CARD, CHAT, MODERATE})
 NOT_EVERYWHERE = {
     "code": "not_everywhere",
-    "message": "Saved, but viewers connected to other servers may not see it yet: the link "
-    "between servers is down. They will be brought up to date when it is back.",
+    "message": N_(
+        "Saved, but viewers connected to other servers may not see it yet: the link "
+        "between servers is down. They will be brought up to date when it is back."
+    ),
 }
 
 
@@ -201,7 +204,7 @@ class LiveNamespace(Namespace):
             reply = handle() or {}
             commit()
             if link is not None and (link.failed_publishes > failed_before or not link.healthy):
-                reply["warning"] = NOT_EVERYWHERE
+                reply["warning"] = translated_error(NOT_EVERYWHERE)
             return _ok(**reply)
         except DomainError as exc:
             db.session.rollback()
@@ -209,7 +212,7 @@ class LiveNamespace(Namespace):
         except Exception:
             db.session.rollback()
             log.exception("/live %s failed", event)
-            return {"ok": False, "error": INTERNAL_ERROR}
+            return {"ok": False, "error": translated_error(INTERNAL_ERROR)}
 
     # Events --------------------------------------------------------------------------------
 
