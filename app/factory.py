@@ -58,6 +58,9 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
         }
     app.config.update(config)
     app.url_map.converters["id"] = IdConverter
+    from app.web import Request
+
+    app.request_class = Request
 
     db.init_app(app)
     with app.app_context():

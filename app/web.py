@@ -8,6 +8,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from flask import Flask
+from flask import Request as FlaskRequest
 from flask_babel import format_datetime
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
@@ -42,6 +43,27 @@ def to_input(moment: datetime | None, zone: str) -> str:
 def local_time(moment: datetime, zone: str, fmt: str = "medium") -> str:
     """A stored time shown in a fair's zone, in the reader's language."""
     return format_datetime(moment.astimezone(ZoneInfo(zone)), fmt, rebase=False)
+
+
+class Request(FlaskRequest):
+    """Flask's request, where an endpoint taking large files can say where their bytes go while
+    they arrive (spool: a callable returning an open binary file), instead of the system's
+    temporary folder (often in memory)."""
+
+    spool = None
+
+    def _get_file_stream(
+        self,
+        total_content_length: int | None,
+        content_type: str | None,
+        filename: str | None = None,
+        content_length: int | None = None,
+    ):
+        if self.spool is not None:
+            return self.spool()
+        return super()._get_file_stream(
+            total_content_length, content_type, filename, content_length
+        )
 
 
 # A telephone number in free text: mobile (138 0013 8000), landline (0595-1234567), +86 ….

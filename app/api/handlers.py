@@ -32,6 +32,8 @@ def install_hooks(bp: Blueprint) -> None:
         if spec is not None and spec.max_bytes is not None:
             # Before anything reads the body (the CSRF check reads a form).
             request.max_content_length = spec.max_bytes
+        if spec is not None and spec.spool is not None:
+            request.spool = spec.spool
         authenticate_request(spec)
 
     @bp.route("/openapi.json")

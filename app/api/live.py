@@ -28,7 +28,7 @@ from app.live.schemas import (
     SignUpOut,
     UploadOut,
 )
-from app.live.uploads import MAX_UPLOAD_BYTES
+from app.live.uploads import MAX_UPLOAD_BYTES, spool_upload
 from app.validators import mask_mobile
 
 
@@ -154,6 +154,7 @@ def post_room_end(room_id: str):
     upload_field="video",
     form_fields={"premiere_at": {"type": "string", "format": "date-time"}},
     max_bytes=MAX_UPLOAD_BYTES,
+    spool=spool_upload,
 )
 def post_room_upload(room_id: str):
     """Upload a recorded video to premiere as live."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from datetime import datetime
+from pathlib import Path
 
 import streaming
 from app.accounts.actor import Actor
@@ -11,6 +14,7 @@ from app.errors import N_, PayloadTooLarge, UnsupportedMedia, ValidationError
 from app.extensions import db
 from app.fairs.models import Room
 from app.live.models import Upload
+from app.live.runtime import live_runtime
 from app.live.streams import StreamRuntime
 
 MAX_UPLOAD_BYTES = 2 * 1024**3
@@ -36,6 +40,29 @@ REJECTION_ERRORS = {
 }
 
 
+def spool_upload():
+    """A file beside the stored uploads that an arriving video is written to as it streams in
+    (never memory, never the system's temporary folder); it disappears when closed, unless
+    save_upload has kept it under its stored name."""
+    folder = live_runtime().streams.uploads_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    return tempfile.NamedTemporaryFile(dir=folder, prefix=".incoming-", suffix=".part")
+
+
+def _keep(video, path: Path) -> None:
+    """Store the uploaded file at path: a second name for the spooled file when it is already
+    beside it (no copy of a 2 GB video), else a copy."""
+    spooled = getattr(video.stream, "name", None)
+    if isinstance(spooled, str) and Path(spooled).parent == path.parent:
+        video.stream.flush()
+        try:
+            os.link(spooled, path)
+            return
+        except OSError:
+            pass
+    video.save(path)
+
+
 def save_upload(
     actor: Actor, streams: StreamRuntime, room: Room, video, premiere_at: datetime | None
 ) -> Upload:
@@ -43,7 +70,7 @@ def save_upload(
     runtime = streams
     stored_name = f"{new_id()}.video"
     path = runtime.uploads_dir / stored_name
-    video.save(path)
+    _keep(video, path)
     try:
         size = path.stat().st_size
         if size > MAX_UPLOAD_BYTES:

@@ -59,8 +59,8 @@ def large_video(path: Path) -> Path:
     return path
 
 
-def test_a_premiere_over_a_mebibyte_uploads_from_the_cockpit(browser, site, tmp_path):
-    seeded, server = site
+def test_a_premiere_over_a_mebibyte_uploads_from_the_cockpit(browser, live_site, tmp_path):
+    seeded, server = live_site()
     video = large_video(tmp_path / "talk.mp4")
     assert video.stat().st_size > 2 * 1024 * 1024
     errors = PageErrors()
@@ -75,6 +75,10 @@ def test_a_premiere_over_a_mebibyte_uploads_from_the_cockpit(browser, site, tmp_
     )
     screenshot(page, "cockpit-premiere-uploaded")
     assert errors.errors == []
+    uploads = tmp_path / "media-uploads"
+    stored = [p for p in uploads.iterdir()]
+    assert len(stored) == 1 and stored[0].suffix == ".video", stored  # no spooled leftovers
+    assert stored[0].stat().st_size == video.stat().st_size
 
 
 def room_status(server, seeded) -> str:
@@ -139,6 +143,12 @@ def test_a_slow_upload_shows_its_progress_and_can_be_cancelled(browser, site, tm
     expect(page.locator("#upload-progress")).to_be_visible()
     expect(page.locator("#upload-submit")).to_be_disabled()
     page.wait_for_function("() => document.getElementById('upload-progress').value > 0")
+    # The bytes stream into a file beside the stored uploads as they arrive (not memory).
+    uploads = tmp_path / "media-uploads"
+    deadline = time.monotonic() + 20
+    while not [p for p in uploads.glob(".incoming-*") if p.stat().st_size > 100_000]:
+        assert time.monotonic() < deadline, list(uploads.iterdir())
+        time.sleep(0.2)
     page.click("#upload-cancel")
     expect(page.locator("#upload-status")).to_have_text("Upload cancelled.")
     expect(page.locator("#upload-progress")).to_be_hidden()
@@ -147,3 +157,7 @@ def test_a_slow_upload_shows_its_progress_and_can_be_cancelled(browser, site, tm
     uploads = requests.get(f"{server.url}/api/v1/rooms/{seeded.room_id}/uploads", headers=headers)
     assert uploads.json() == []
     assert room_status(server, seeded) == "scheduled"
+    deadline = time.monotonic() + 10
+    while list((tmp_path / "media-uploads").iterdir()):  # the cancelled bytes are gone
+        assert time.monotonic() < deadline, list((tmp_path / "media-uploads").iterdir())
+        time.sleep(0.2)
