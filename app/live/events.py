@@ -138,7 +138,7 @@ class LiveNamespace(Namespace):
         try:
             actor = connection_actor(auth, request.sid)
         except (Unauthorized, Forbidden) as exc:
-            raise ConnectionRefusedError(exc.message) from None
+            raise ConnectionRefusedError(exc.text) from None
         runtime.registry.add(Connection(sid=request.sid, actor=actor))
         return True
 
