@@ -32,3 +32,12 @@ def test_a_published_fair_with_a_live_session_shows_live(client, db, make_fair, 
     fair = make_fair(status="published")
     make_room(fair=fair, status=RoomStatus.RECONNECTING)
     assert "直播中" in badge(client, f"/fairs/{fair.id}")
+
+
+def test_the_api_says_whether_a_fair_is_on_air(api, db, make_fair, make_room):
+    fair = make_fair(status="live")
+    room = make_room(fair=fair)
+    assert api.get(f"/fairs/{fair.id}").get_json()["on_air"] is False
+    room.status = RoomStatus.LIVE
+    db.session.commit()
+    assert api.get(f"/fairs/{fair.id}").get_json()["on_air"] is True
