@@ -39,6 +39,7 @@ def run_server(settings: Settings, host: str, port: int) -> None:
     from app import create_app
     from app.extensions import socketio
 
+    settings.serve_at(host, port)
     try:
         ffmpeg = streaming.find_ffmpeg(settings.ffmpeg)
     except streaming.FfmpegNotFound as exc:
@@ -75,14 +76,15 @@ def demo(host: str, port: int, seed_only: bool) -> None:
     from app.demo import DEMO_PASSWORDS, seed_demo
 
     settings = Settings()
+    settings.serve_at(host, port)
     upgrade(settings.database_url)
     app = create_app(settings)
     with app.test_request_context():
         urls = seed_demo()
-    base = f"http://{host}:{port}"
+    base = settings.public_url.rstrip("/")
     click.echo("FairCast demo")
     for label, path in urls.items():
-        click.echo(f"  {label:<22} {base}{path}")
+        click.echo(f"  {label:<28} {base}{path}")
     click.echo("Logins (username / password):")
     for username, password in DEMO_PASSWORDS.items():
         click.echo(f"  {username:<22} {password}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -28,6 +29,12 @@ ENV_HLS_RENDITIONS = "FAIRCAST_HLS_RENDITIONS"
 ENV_PROXY_COUNT = "FAIRCAST_PROXY_COUNT"
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
+# The public URL while nothing is served yet and FAIRCAST_PUBLIC_URL is unset.
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
+# Hosts that mean "every address of this machine": a link needs one that a browser can open.
+ANY_ADDRESS = ("", "0.0.0.0", "::")  # noqa: S104 - names them, binds nothing
+
+log = logging.getLogger("faircast")
 # Forms and JSON bodies; video uploads raise their own limit.
 MAX_REQUEST_BYTES = 1024 * 1024
 
@@ -68,9 +75,8 @@ class Settings:
     )
     ffmpeg: str | None = field(default_factory=lambda: os.environ.get(ENV_FFMPEG) or None)
     async_mode: str = field(default_factory=lambda: os.environ.get(ENV_ASYNC_MODE, "eventlet"))
-    public_url: str = field(
-        default_factory=lambda: os.environ.get(ENV_PUBLIC_URL, "http://127.0.0.1:5000")
-    )
+    # Empty: follow the address served (serve_at) and, in a request, the address the browser used.
+    public_url: str = field(default_factory=lambda: os.environ.get(ENV_PUBLIC_URL, ""))
     allowed_origins: list[str] = field(
         default_factory=lambda: [
             o.strip() for o in os.environ.get(ENV_ALLOWED_ORIGINS, "").split(",") if o.strip()
@@ -90,6 +96,24 @@ class Settings:
     # How many proxies (nginx, a load balancer) stand in front and append X-Forwarded-For:
     # only their word is taken for the client's address; 0 trusts nobody's.
     proxy_count: int = field(default_factory=lambda: int(os.environ.get(ENV_PROXY_COUNT, "0")))
+
+    # True when no public URL was set: links follow where the server is actually reached.
+    follows_request: bool = field(default=False, init=False)
+
+    def __post_init__(self) -> None:
+        if not self.public_url:
+            self.public_url = DEFAULT_PUBLIC_URL
+            self.follows_request = True
+        self._refused_origins: set[str] = set()
+
+    def serve_at(self, host: str, port: int) -> None:
+        """The server listens on host:port; without a configured public URL, that is it."""
+        if not self.follows_request:
+            return
+        shown = "127.0.0.1" if host in ANY_ADDRESS else host
+        if ":" in shown:
+            shown = f"[{shown}]"
+        self.public_url = f"http://{shown}:{port}"
 
     def flask_config(self) -> dict:
         """The Flask config keys derived from these settings."""
@@ -122,3 +146,27 @@ class Settings:
             if a in base:
                 origins.add(base.replace(a, b))
         return sorted(origins)
+
+    def accepts_origin(self, origin: str | None, environ: dict | None = None) -> bool:
+        """Whether a live connection from a page at origin is let in (a refusal is logged once,
+        naming the setting to change). Without a public URL, the page's own server is accepted."""
+        if not origin:
+            return True
+        origin = origin.rstrip("/")
+        if origin in self.origins():
+            return True
+        if self.follows_request and environ and "HTTP_HOST" in environ:
+            own = f"{environ.get('wsgi.url_scheme', 'http')}://{environ['HTTP_HOST']}"
+            if origin == own:
+                return True
+        if origin not in self._refused_origins:
+            self._refused_origins.add(origin)
+            log.warning(
+                "Refused a live connection from a page at %s: FairCast's public URL is %s. "
+                "Set %s to the address people open (or add the origin to %s).",
+                origin,
+                self.public_url,
+                ENV_PUBLIC_URL,
+                ENV_ALLOWED_ORIGINS,
+            )
+        return False

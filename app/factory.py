@@ -9,13 +9,15 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import PROJECT_ROOT, Settings
 from app.db import sqlite_engine_options, tune_engine
-from app.errors import DomainError
+from app.errors import N_, DomainError, translated
 from app.extensions import babel, csrf, db, login, socketio
 from app.urls import IdConverter
 from app.web import register_filters
 
 # The largest Socket.IO message accepted (a browser video chunk); other events are far smaller.
 MAX_SOCKET_MESSAGE_BYTES = 1024 * 1024
+
+FORM_EXPIRED = N_("The form expired or was sent from elsewhere. Reload the page and try again.")
 
 # Content-Security-Policy: only our own scripts, styles and media; no framing.
 CSP = "; ".join(
@@ -56,6 +58,9 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
         }
     app.config.update(config)
     app.url_map.converters["id"] = IdConverter
+    from app.web import Request
+
+    app.request_class = Request
 
     db.init_app(app)
     with app.app_context():
@@ -83,7 +88,7 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
             settings.message_queue_channel,
             on_restored=lambda: live_runtime(app).resync_rooms(),
         ),
-        cors_allowed_origins=settings.origins(),
+        cors_allowed_origins=settings.accepts_origin,
         max_http_buffer_size=MAX_SOCKET_MESSAGE_BYTES,
         ping_interval=25,
         ping_timeout=20,
@@ -151,21 +156,19 @@ def _register_error_handlers(app: Flask) -> None:
         if api.is_api_request():
             return api.handle_domain_error(exc)
         db.session.rollback()
-        return page(exc.status, exc.message)
+        return page(exc.status, exc.text)
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):
         if api.is_api_request():
             return api.handle_csrf_error(exc)
-        return page(
-            400, "The form expired or was sent from elsewhere. Reload the page and try again."
-        )
+        return page(400, translated(FORM_EXPIRED))
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         if api.is_api_request():
             return api.handle_http_error(exc)
-        return page(exc.code or 500, exc.description or exc.name)
+        return page(exc.code or 500, api.http_message(exc))
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
@@ -173,7 +176,7 @@ def _register_error_handlers(app: Flask) -> None:
             return api.handle_unexpected(exc)
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         db.session.rollback()
-        return page(500, "Something went wrong on the server.")
+        return page(500, translated(api.UNEXPECTED_MESSAGE))
 
 
 def _register_template_globals(app: Flask) -> None:

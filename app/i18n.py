@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import io
 import re
 from urllib.parse import urlsplit
 
@@ -42,3 +44,61 @@ def switch(code: str):
     if code in LANGUAGES:
         session[SESSION_KEY] = code
     return redirect(safe_next(request.args.get("next")))
+
+
+# Calls whose messages people read: domain errors (and their arguments' explanations of fields)
+# and the ValueErrors of input schemas, which become a field's explanation.
+ERROR_CALLS = {
+    "DomainError",
+    "ValidationError",
+    "NotFound",
+    "Forbidden",
+    "Unauthorized",
+    "Conflict",
+    "RateLimited",
+    "IllegalTransition",
+    "PayloadTooLarge",
+    "UnsupportedMedia",
+    "Closed",
+    "AlreadyCheckedIn",
+    "WrongFair",
+    "TicketCancelled",
+    "Waitlisted",
+    "NotCheckedIn",
+    "AlreadyRegistered",
+    "ValueError",
+}
+
+
+def _call_name(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def _prose(node: ast.expr) -> str | None:
+    """A string literal written for people (it has a space), not a code."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and " " in node.value:
+        return node.value
+    return None
+
+
+def extract_python_and_errors(fileobj, keywords, comment_tags, options):
+    """Babel extractor: the usual gettext calls, plus the messages of errors people see (their
+    message and the explanations of fields), so each needs its translation like any page text."""
+    from babel.messages.extract import extract_python
+
+    source = fileobj.read()
+    yield from extract_python(io.BytesIO(source), keywords, comment_tags, options)
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call) or _call_name(node.func) not in ERROR_CALLS:
+            continue
+        if node.args and (message := _prose(node.args[0])):
+            yield node.lineno, None, message, []
+        for argument in [*node.args[1:], *(k.value for k in node.keywords)]:
+            if isinstance(argument, ast.Dict):
+                for value in argument.values:
+                    if value is not None and (text := _prose(value)):
+                        yield value.lineno, None, text, []

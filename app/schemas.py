@@ -9,7 +9,7 @@ from typing import Annotated, Any, TypeVar
 import pydantic
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, StringConstraints
 
-from app.errors import ValidationError
+from app.errors import N_, ValidationError, translated
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -56,7 +56,7 @@ EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 def plausible_time(value: datetime) -> datetime:
     """value, when its year is one FairCast schedules fairs in; else a ValueError."""
     if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise ValueError(f"must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+        raise ValueError("must be between the years 2000 and 2100")
     return value
 
 
@@ -75,13 +75,74 @@ class Output(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
+# Pydantic's kinds of error, said in FairCast's words (so they can be translated); %(x)s is
+# filled from the error's context.
+PYDANTIC_MESSAGES = {
+    "missing": N_("must be filled in"),
+    "extra_forbidden": N_("not a field of this form"),
+    "string_type": N_("must be text"),
+    "string_too_short": N_("must not be empty"),
+    "string_too_long": N_("at most %(max_length)s characters"),
+    "string_pattern_mismatch": N_("is not in the expected form"),
+    "int_type": N_("must be a whole number"),
+    "int_parsing": N_("must be a whole number"),
+    "int_from_float": N_("must be a whole number"),
+    "float_type": N_("must be a number"),
+    "float_parsing": N_("must be a number"),
+    "decimal_type": N_("must be a number"),
+    "decimal_parsing": N_("must be a number"),
+    "bool_type": N_("must be true or false"),
+    "bool_parsing": N_("must be true or false"),
+    "greater_than": N_("must be more than %(gt)s"),
+    "greater_than_equal": N_("must be at least %(ge)s"),
+    "less_than": N_("must be less than %(lt)s"),
+    "less_than_equal": N_("must be at most %(le)s"),
+    "too_short": N_("needs at least %(min_length)s"),
+    "too_long": N_("at most %(max_length)s"),
+    "enum": N_("is not one of the choices"),
+    "literal_error": N_("is not one of the choices"),
+    "list_type": N_("must be a list"),
+    "dict_type": N_("must be an object"),
+    "model_type": N_("must be an object"),
+    "model_attributes_type": N_("must be an object"),
+    "datetime_type": N_("must be a date and time"),
+    "datetime_parsing": N_("must be a date and time"),
+    "datetime_from_date_parsing": N_("must be a date and time"),
+    "timezone_aware": N_("must be a time with its offset (ISO 8601)"),
+    "date_type": N_("must be a date"),
+    "date_parsing": N_("must be a date"),
+    "date_from_datetime_parsing": N_("must be a date"),
+    "time_type": N_("must be a time of day"),
+    "time_parsing": N_("must be a time of day"),
+    "url_parsing": N_("must be a web address"),
+    "url_type": N_("must be a web address"),
+    "url_scheme": N_("must be a web address"),
+    "json_invalid": N_("is not valid JSON"),
+    "json_type": N_("is not valid JSON"),
+    "none_required": N_("must be empty"),
+}
+
+
+def error_message(item: dict) -> str:
+    """One of pydantic's errors in the reader's language."""
+    if item["type"] == "value_error":
+        return translated(item["msg"].removeprefix("Value error, "))
+    message = PYDANTIC_MESSAGES.get(item["type"])
+    if message is None:
+        return item["msg"]
+    context = {k: v for k, v in (item.get("ctx") or {}).items() if isinstance(v, (int, float, str))}
+    try:
+        return translated(message) % context if "%(" in message else translated(message)
+    except (KeyError, TypeError, ValueError):
+        return item["msg"]
+
+
 def field_errors(error: pydantic.ValidationError) -> dict[str, str]:
-    """Pydantic's errors as {field: message}, the first message per field."""
+    """Pydantic's errors as {field: message}, the first message per field, translated."""
     fields: dict[str, str] = {}
     for item in error.errors(include_url=False):
         name = ".".join(str(part) for part in item["loc"]) or "body"
-        message = item["msg"].removeprefix("Value error, ")
-        fields.setdefault(name, message)
+        fields.setdefault(name, error_message(item))
     return fields
 
 

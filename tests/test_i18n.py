@@ -9,13 +9,22 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "app" / "translations" / "zh" / "LC_MESSAGES"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "lazy_gettext": None,
+    "N_": None,
+}
+# Python files also yield the messages of the errors people see (babel.cfg names the extractor).
+PYTHON_EXTRACTOR = "app.i18n:extract_python_and_errors"
 
 
 def source_messages() -> set[str]:
     found = set()
-    for folder, method in (("app", "python"), ("templates", "jinja2")):
-        pattern = "**.py" if method == "python" else "**.html"
+    for folder, method in (("app", PYTHON_EXTRACTOR), ("templates", "jinja2")):
+        pattern = "**.py" if method == PYTHON_EXTRACTOR else "**.html"
         for _file, _line, message, _comments, _context in extract_from_dir(
             ROOT / folder, method_map=[(pattern, method)], keywords=KEYWORDS
         ):

@@ -262,6 +262,6 @@ def test_the_whole_journey(browser, site):
     exported = requests.get(
         f"{server.url}/api/v1/fairs/{fair_id}/report.csv", cookies=cookies
     ).text.lstrip("\ufeff")
-    row = next(r for r in csv.DictReader(io.StringIO(exported)) if r["title"] == "电子厂普工")
-    assert row["signups"] == "2" and row["signups_live"] == "2"
+    row = next(r for r in csv.DictReader(io.StringIO(exported)) if r["标题"] == "电子厂普工")
+    assert row["报名"] == "2" and row["报名（直播）"] == "2"
     assert errors.errors == []

@@ -54,11 +54,7 @@ def login_page():
             user = authenticate(data.username, data.password, request_ip(), known_device())
         except DomainError as exc:
             commit()  # keep the failure record that rate limiting counts
-            error = (
-                _("Too many failed sign-ins; wait a little and try again.")
-                if exc.status == 429
-                else _("Wrong username or password.")
-            )
+            error = exc.text if exc.status == 429 else _("Wrong username or password.")
             return render_template(
                 "accounts/login.html", error=error, username=username
             ), exc.status

@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 from app.api.auth import authenticate_request
 from app.api.openapi import openapi_document
 from app.api.registry import API_PREFIX, spec_of
-from app.errors import DomainError
+from app.errors import N_, DomainError, translated
 from app.extensions import csrf, db
 from app.urls import settings
 
@@ -32,6 +32,8 @@ def install_hooks(bp: Blueprint) -> None:
         if spec is not None and spec.max_bytes is not None:
             # Before anything reads the body (the CSRF check reads a form).
             request.max_content_length = spec.max_bytes
+        if spec is not None and spec.spool is not None:
+            request.spool = spec.spool
         authenticate_request(spec)
 
     @bp.route("/openapi.json")
@@ -48,24 +50,45 @@ def is_api_request() -> bool:
     return request.path.startswith(API_PREFIX + "/") or request.path == API_PREFIX
 
 
+# What a refusal by the web server itself (no route, a wrong method, a body too large) says.
+HTTP_MESSAGES = {
+    400: N_("The request could not be read."),
+    401: N_("Sign in first."),
+    403: N_("You may not do this."),
+    404: N_("There is nothing at this address."),
+    405: N_("This address does not take this method."),
+    413: N_("The request is larger than allowed."),
+    415: N_("This kind of content is not accepted here."),
+    429: N_("Too many requests; wait a moment and try again."),
+}
+CSRF_MESSAGE = N_("The page's security token is missing or expired. Reload the page and try again.")
+UNEXPECTED_MESSAGE = N_("Something went wrong on the server.")
+
+
 def handle_domain_error(exc: DomainError):
     db.session.rollback()
-    response, status = error_response(exc.status, exc.code, exc.message, exc.fields)
+    response, status = error_response(exc.status, exc.code, exc.text, exc.shown_fields())
     if "retry_after" in exc.fields:
         response.headers["Retry-After"] = exc.fields["retry_after"]
     return response, status
 
 
 def handle_csrf_error(exc: CSRFError):
-    return error_response(400, "csrf", "The CSRF token is missing or invalid: " + exc.description)
+    return error_response(400, "csrf", translated(CSRF_MESSAGE), {"csrf": exc.description})
+
+
+def http_message(exc: HTTPException) -> str:
+    """What the web server's own refusal says, in the reader's language."""
+    message = HTTP_MESSAGES.get(exc.code or 500)
+    return translated(message) if message else translated(UNEXPECTED_MESSAGE)
 
 
 def handle_http_error(exc: HTTPException):
     code = (exc.name or "error").lower().replace(" ", "_")
-    return error_response(exc.code or 500, code, exc.description or exc.name)
+    return error_response(exc.code or 500, code, http_message(exc))
 
 
 def handle_unexpected(exc: Exception):
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
     db.session.rollback()
-    return error_response(500, "internal", "Something went wrong on the server.")
+    return error_response(500, "internal", translated(UNEXPECTED_MESSAGE))

@@ -24,10 +24,11 @@ from app.live.schemas import (
     IdentityOut,
     MySignUpsOut,
     PageSignUpIn,
+    SignUpCountsOut,
     SignUpOut,
     UploadOut,
 )
-from app.live.uploads import MAX_UPLOAD_BYTES
+from app.live.uploads import MAX_UPLOAD_BYTES, spool_upload
 from app.validators import mask_mobile
 
 
@@ -97,6 +98,19 @@ def get_my_signups(fair_id: str):
     return reply(MySignUpsOut(job_ids=jobs, identified=caller.seeker_id is not None))
 
 
+@endpoint(
+    "/fairs/{fair_id}/signups/counts",
+    "GET",
+    "live",
+    returns=SignUpCountsOut,
+    auth=False,
+    errors=(404,),
+)
+def get_signup_counts(fair_id: str):
+    """How many people signed up for each of the fair's jobs."""
+    return reply(SignUpCountsOut(counts=operations.sign_up_counts(actor(), fair_id)))
+
+
 # Broadcasts ----------------------------------------------------------------------------------
 
 
@@ -140,6 +154,7 @@ def post_room_end(room_id: str):
     upload_field="video",
     form_fields={"premiere_at": {"type": "string", "format": "date-time"}},
     max_bytes=MAX_UPLOAD_BYTES,
+    spool=spool_upload,
 )
 def post_room_upload(room_id: str):
     """Upload a recorded video to premiere as live."""

@@ -153,9 +153,14 @@ def post_registration(fair_id: str):
             raise Unauthorized("Sign in as an organiser to register a walk-in.")
         identity = Identity(name=data.name, mobile=data.mobile)
         registration, created = onsite.register_walk_in(
-            user, fair, identity, current_app.config["SECRET_KEY"]
+            user, fair, identity, current_app.config["SECRET_KEY"], admit=data.admit
         )
     else:
+        if data.admit:
+            raise ValidationError(
+                "Only a walk-in registered at the desk can be let in over capacity.",
+                {"admit": "walk-ins only"},
+            )
         seeker = _caller_seeker(user)
         registration, created = onsite.register_seeker(user, fair, seeker, held_tickets())
     committed(registration)
@@ -253,6 +258,21 @@ def delete_registration(registration_id: str):
 
 
 @endpoint(
+    "/registrations/{registration_id}/admit",
+    "POST",
+    TAG,
+    returns=RegistrationOut,
+    errors=(401, 403, 404, 409),
+)
+def post_admit(registration_id: str):
+    """Let a person on the waiting list in although the fair is full (organisers, at the desk;
+    counted over capacity)."""
+    user = require_actor(write=True)
+    registration = onsite.get_registration(user, registration_id)
+    return reply(registration_out(committed(onsite.admit_over_capacity(user, registration))))
+
+
+@endpoint(
     "/fairs/{fair_id}/waitlist/confirm",
     "POST",
     TAG,
@@ -288,6 +308,7 @@ def get_attendance(fair_id: str):
             confirmed=counts.confirmed,
             waitlisted=counts.waitlisted,
             places_left=counts.places_left,
+            over_capacity=counts.over_capacity,
             checked_in=counts.checked_in if onsite.can_run_checkin(user) else None,
         )
     )

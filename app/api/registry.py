@@ -40,6 +40,8 @@ class Endpoint:
     form_fields: dict[str, dict] = field(default_factory=dict)
     # The largest request body accepted (None: the app's default).
     max_bytes: int | None = None
+    # Where uploaded files' bytes are written while they arrive (see app.web.Request.spool).
+    spool: Callable | None = None
     # False for an operation that works without a browser session (exchanging credentials for
     # a token): a client without FairCast's cookies may then write without a CSRF token.
     session: bool = True

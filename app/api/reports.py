@@ -11,6 +11,7 @@ from app.errors import NotFound
 from app.extensions import db
 from app.fairs import services as fairs
 from app.jobs.models import Category, Job
+from app.labels import export_wording
 from app.reports import followup
 from app.reports.dashboard import market_dashboard, resolve_filter
 from app.reports.exports import report_csv, report_xlsx
@@ -65,7 +66,7 @@ def get_report_csv(fair_id: str):
     report = _report(fair_id)
     return private(
         Response(
-            report_csv(report),
+            report_csv(report, export_wording(report["timezone"])),
             mimetype="text/csv",
             headers={"Content-Disposition": f'attachment; filename="fair-{fair_id}-report.csv"'},
         )
@@ -84,7 +85,7 @@ def get_report_xlsx(fair_id: str):
     report = _report(fair_id)
     return private(
         Response(
-            report_xlsx(report),
+            report_xlsx(report, export_wording(report["timezone"])),
             mimetype=XLSX,
             headers={"Content-Disposition": f'attachment; filename="fair-{fair_id}-report.xlsx"'},
         )

@@ -31,6 +31,7 @@ def fair_out(fair: Fair) -> FairOut:
         venue=fair.venue,
         capacity=fair.capacity,
         status=fair.status,
+        on_air=fair.on_air,
         anonymous_viewers=fair.anonymous_viewers,
         allow_replay=fair.allow_replay,
         job_ids=[job.id for job in fair.jobs],

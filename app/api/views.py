@@ -61,7 +61,11 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
     except ValueError:
         raise ValidationError("Not a number.", {name: "must be an integer"}) from None
     if not low <= value <= high:
-        raise ValidationError("Out of range.", {name: f"must be between {low} and {high}"})
+        raise ValidationError(
+            "Out of range.",
+            {name: "must be between %(low)s and %(high)s"},
+            {"low": low, "high": high},
+        )
     return value
 
 

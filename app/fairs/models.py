@@ -120,10 +120,16 @@ class Fair(db.Model):
             return
         if target not in FAIR_TRANSITIONS[self.status]:
             raise IllegalTransition(
-                f"A {self.status.value} fair cannot become {target.value}.",
-                {"status": f"not allowed from {self.status.value}"},
+                "The fair's present status does not allow this change.",
+                {"status": f"{self.status.value} → {target.value}"},
             )
         self.status = target
+
+    @property
+    def on_air(self) -> bool:
+        """Whether one of its sessions is being broadcast now (what "live" means to visitors;
+        the status is the organiser's)."""
+        return any(room.status in ON_AIR_STATUSES for room in self.rooms)
 
     def publish(self) -> None:
         self.move_to(FairStatus.PUBLISHED)
@@ -155,6 +161,8 @@ ROOM_TRANSITIONS: dict[RoomStatus, set[RoomStatus]] = {
     RoomStatus.ENDED: {RoomStatus.WAITING},
 }
 OPEN_ROOM_STATUSES = (RoomStatus.WAITING, RoomStatus.LIVE, RoomStatus.RECONNECTING)
+# A session viewers can watch now (a dropped host is still on air while it reconnects).
+ON_AIR_STATUSES = (RoomStatus.LIVE, RoomStatus.RECONNECTING)
 
 
 class Room(db.Model):
@@ -185,7 +193,10 @@ class Room(db.Model):
         if target == self.status:
             return
         if target not in ROOM_TRANSITIONS[self.status]:
-            raise IllegalTransition(f"A {self.status.value} room cannot become {target.value}.")
+            raise IllegalTransition(
+                "The session's present state does not allow this.",
+                {"status": f"{self.status.value} → {target.value}"},
+            )
         self.status = target
 
     def open_broadcast(self) -> None:

@@ -72,6 +72,7 @@ class FairOut(Output):
     venue: str | None
     capacity: int | None
     status: FairStatus
+    on_air: bool = Field(default=False, description="one of its sessions is being broadcast now")
     anonymous_viewers: bool
     allow_replay: bool
     job_ids: list[str]

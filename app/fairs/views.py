@@ -21,6 +21,7 @@ from app.fairs.models import FAIR_TRANSITIONS, Fair, FairMode, FairStatus
 from app.fairs.schemas import FairIn, FairPatch, RoomIn
 from app.jobs.models import Job
 from app.labels import label
+from app.live import operations as live_operations
 from app.schemas import parse
 from app.web import blank_to_none, local_input, to_input
 
@@ -85,7 +86,8 @@ def show(fair_id: str):
     actor = current_actor()
     fair = services.get_fair(actor, fair_id)
     signups_open = fair.is_open and not actor.is_staff
-    return render_template("fairs/show.html", fair=fair, signups_open=signups_open)
+    counts = live_operations.sign_up_counts(actor, fair.id)
+    return render_template("fairs/show.html", fair=fair, signups_open=signups_open, counts=counts)
 
 
 @bp.route("/organiser/fairs")
@@ -96,6 +98,13 @@ def manage():
     query = services.visible_fairs(current_actor()).order_by(None).order_by(Fair.starts_at.desc())
     fairs = list(db.session.scalars(query))
     return render_template("fairs/manage.html", fairs=fairs)
+
+
+def _in_order(targets) -> list[FairStatus]:
+    """The moves a fair can make, the way forward first and cancelling last (never the first
+    button under a thumb)."""
+    order = list(FairStatus)
+    return sorted(targets, key=lambda t: (t == FairStatus.CANCELLED, order.index(t)))
 
 
 def _fair_form(form) -> dict:
@@ -156,7 +165,7 @@ def _editor(
         mode_options=[(m.value, label(m)) for m in FairMode],
         jobs=jobs,
         host_options=host_options,
-        transitions=FAIR_TRANSITIONS,
+        transitions={status: _in_order(targets) for status, targets in FAIR_TRANSITIONS.items()},
         room_values=room_values or {},
         room_errors=room_errors or {},
     )
@@ -175,7 +184,7 @@ def new():
         fair = services.schedule_fair(organiser, parse(FairIn, values))
     except DomainError as exc:
         db.session.rollback()
-        return _editor(None, request.form, exc.fields, exc.message, exc.status)
+        return _editor(None, request.form, exc.shown_fields(), exc.text, exc.status)
     commit()
     return redirect(url_for("fairs.edit", fair_id=fair.id))
 
@@ -193,7 +202,7 @@ def edit(fair_id: str):
     except DomainError as exc:
         db.session.rollback()
         fair = services.get_fair(organiser, fair_id)
-        return _editor(fair, request.form, exc.fields, exc.message, exc.status)
+        return _editor(fair, request.form, exc.shown_fields(), exc.text, exc.status)
     commit()
     return redirect(url_for("fairs.edit", fair_id=fair.id))
 
@@ -212,9 +221,7 @@ def change_status(fair_id: str):
         services.update_fair(organiser, fair, FairPatch(status=target))
     except DomainError as exc:
         db.session.rollback()
-        return _editor(
-            services.get_fair(organiser, fair_id), message=exc.message, status=exc.status
-        )
+        return _editor(services.get_fair(organiser, fair_id), message=exc.text, status=exc.status)
     commit()
     return redirect(url_for("fairs.edit", fair_id=fair.id))
 
@@ -229,9 +236,7 @@ def attach_job(fair_id: str):
         services.attach_job(organiser, fair, request.form.get("job_id", ""))
     except DomainError as exc:
         db.session.rollback()
-        return _editor(
-            services.get_fair(organiser, fair_id), message=exc.message, status=exc.status
-        )
+        return _editor(services.get_fair(organiser, fair_id), message=exc.text, status=exc.status)
     commit()
     return redirect(url_for("fairs.edit", fair_id=fair.id) + "#jobs")
 
@@ -263,10 +268,10 @@ def schedule_room(fair_id: str):
         fair = services.get_fair(organiser, fair_id)
         return _editor(
             fair,
-            message=exc.message,
+            message=exc.text,
             status=exc.status,
             room_values=request.form,
-            room_errors=exc.fields,
+            room_errors=exc.shown_fields(),
         )
     commit()
     return redirect(url_for("fairs.edit", fair_id=fair.id) + "#rooms")

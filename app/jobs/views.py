@@ -119,7 +119,7 @@ def new():
         services.create_job(user, parse(JobIn, _job_form(request.form, user.is_organiser)))
     except DomainError as exc:
         db.session.rollback()
-        return _editor(None, request.form, exc.fields, exc.message, exc.status)
+        return _editor(None, request.form, exc.shown_fields(), exc.text, exc.status)
     commit()
     return redirect(url_for("jobs.index"))
 
@@ -139,7 +139,7 @@ def edit(job_id: str):
     except DomainError as exc:
         db.session.rollback()
         return _editor(
-            services.get_job(user, job_id), request.form, exc.fields, exc.message, exc.status
+            services.get_job(user, job_id), request.form, exc.shown_fields(), exc.text, exc.status
         )
     commit()
     return redirect(url_for("jobs.index"))

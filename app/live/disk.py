@@ -9,10 +9,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from app.errors import N_
+
 # Broadcasts stop when free space under the media folder falls below the smaller of these.
 MIN_FREE_BYTES = 64 * 1024 * 1024
 MIN_FREE_SHARE = 0.05
-DISK_FULL_MESSAGE = (
+DISK_FULL_MESSAGE = N_(
     "The disk that holds the video is full; the broadcast was stopped. "
     "Free space, then go live again."
 )

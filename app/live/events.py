@@ -8,7 +8,6 @@ import logging
 from collections.abc import Callable
 
 from flask import request
-from flask_babel import gettext
 from flask_socketio import Namespace, join_room, leave_room
 
 from app.accounts.actor import Actor
@@ -20,7 +19,15 @@ from app.accounts.doors import (
     valid_visitor_id,
 )
 from app.announce import commit
-from app.errors import DomainError, Forbidden, RateLimited, Unauthorized, ValidationError
+from app.errors import (
+    N_,
+    DomainError,
+    Forbidden,
+    RateLimited,
+    Unauthorized,
+    ValidationError,
+    translated_error,
+)
 from app.extensions import db, socketio
 from app.live import broadcast, operations
 from app.live.connections import Connection
@@ -61,20 +68,16 @@ APP_CONTEXT_EVENTS = frozenset({SIGN_UP, WITHDRAW})
 # Where a viewer's own sign-up can come from in a room.
 ROOM_SOURCES = (SignUpSource.LIVE, SignUpSource.REPLAY)
 MAX_EVENT_BYTES = 4096
-INTERNAL_ERROR = {"code": "internal", "message": "Something went wrong.", "fields": {}}
+INTERNAL_ERROR = {"code": "internal", "message": N_("Something went wrong."), "fields": {}}
 # Events whose effect other viewers must see: their sender is told when it may not have.
 BROADCASTING_EVENTS = frozenset({PUSH_CARD, UNPIN_CARD, CHAT, MODERATE})
-
-
-def _not_everywhere() -> dict:
-    """The warning for a change other processes' viewers may not have (in the sender's language)."""
-    return {
-        "code": "not_everywhere",
-        "message": gettext(
-            "Saved, but viewers connected to other servers may not see it yet: the link between "
-            "servers is down. They will be brought up to date when it is back."
-        ),
-    }
+NOT_EVERYWHERE = {
+    "code": "not_everywhere",
+    "message": N_(
+        "Saved, but viewers connected to other servers may not see it yet: the link "
+        "between servers is down. They will be brought up to date when it is back."
+    ),
+}
 
 
 def _ok(**payload) -> dict:
@@ -135,7 +138,7 @@ class LiveNamespace(Namespace):
         try:
             actor = connection_actor(auth, request.sid)
         except (Unauthorized, Forbidden) as exc:
-            raise ConnectionRefusedError(exc.message) from None
+            raise ConnectionRefusedError(exc.text) from None
         runtime.registry.add(Connection(sid=request.sid, actor=actor))
         return True
 
@@ -154,8 +157,14 @@ class LiveNamespace(Namespace):
             environ = self.socketio.server.get_environ(sid, namespace=self.namespace)
             if not environ:
                 return None
-            with environ["flask.app"].app_context():
-                return self._dispatch(event, sid, *payload)
+            app = environ["flask.app"]
+            with app.app_context():
+                reply = self._dispatch(event, sid, *payload)
+            if reply and reply.get("ok") is False:
+                # Refusals are rare: only they pay for the reader's language (the handshake's).
+                with app.request_context(environ):
+                    reply["error"] = translated_error(reply["error"])
+            return reply
         return self.socketio._handle_event(
             lambda *payload: self._dispatch(request.event["message"], request.sid, *payload),
             event,
@@ -195,7 +204,7 @@ class LiveNamespace(Namespace):
             reply = handle() or {}
             commit()
             if link is not None and (link.failed_publishes > failed_before or not link.healthy):
-                reply["warning"] = _not_everywhere()
+                reply["warning"] = translated_error(NOT_EVERYWHERE)
             return _ok(**reply)
         except DomainError as exc:
             db.session.rollback()
@@ -203,7 +212,7 @@ class LiveNamespace(Namespace):
         except Exception:
             db.session.rollback()
             log.exception("/live %s failed", event)
-            return {"ok": False, "error": INTERNAL_ERROR}
+            return {"ok": False, "error": translated_error(INTERNAL_ERROR)}
 
     # Events --------------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from app.live.signups import (
     SignUpRequest,
     SignUpResult,
     WithdrawRequest,
+    fair_counts,
     record_signups,
     record_withdrawals,
     seeker_signups,
@@ -277,6 +278,11 @@ def withdraw_sign_up(
         fair_id=fair_id, room_id=room_id, job_id=job_id, count=result.count
     )
     return result
+
+
+def sign_up_counts(actor: Actor, fair_id: str) -> dict[str, int]:
+    """How many people signed up for each of the fair's jobs (jobs without any left out)."""
+    return fair_counts(get_fair(actor, fair_id).id)
 
 
 def my_sign_ups(actor: Actor, fair_id: str) -> list[str]:

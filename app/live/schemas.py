@@ -61,6 +61,10 @@ class IdentityOut(Output):
     mobile: str
 
 
+class SignUpCountsOut(Output):
+    counts: dict[str, int]
+
+
 class MySignUpsOut(Output):
     job_ids: list[str]
     identified: bool

@@ -220,7 +220,7 @@ class StreamRuntime:
         except streaming.RoomBusy:
             raise Conflict("This room's video is already running.") from None
         except streaming.StreamingError as exc:
-            raise Conflict(f"The video could not start: {exc}") from None
+            raise Conflict("The video could not start.", {"video": str(exc)}) from None
         room.open_broadcast()
         return state
 

@@ -17,8 +17,11 @@ from flask import (
 from flask_login import login_required
 
 from app.accounts.doors import VISITOR_COOKIE, current_actor
+from app.db import utcnow
 from app.errors import Forbidden
 from app.fairs import services as fairs
+from app.fairs.models import RoomStatus
+from app.live import operations
 from app.live.cards import card_json, room_cards
 from app.live.locations import media_url, profile_for_player, replay_run
 from app.live.runtime import stream_runtime
@@ -54,8 +57,23 @@ def room(room_id: str):
         profile=profile_for_player(),
         has_replay=replay_run(room) is not None,
         chat_max=MAX_CHAT_LENGTH,
+        next_room=_next_session(room),
     )
     return with_visitor_cookie(make_response(page))
+
+
+def _next_session(room):
+    """The fair's next session after this one (still to come or on air), if any."""
+    now = utcnow()
+    later = [
+        other
+        for other in room.fair.rooms
+        if other.id != room.id
+        and other.status != RoomStatus.ENDED
+        and other.ends_at > now
+        and other.starts_at >= room.starts_at
+    ]
+    return min(later, key=lambda other: other.starts_at, default=None)
 
 
 # What the media folder may serve, with how long browsers and CDNs may keep each kind.
@@ -109,6 +127,7 @@ def replay(room_id: str):
         cards=cards,
         replay_url=media_url(run.replay_path),
         poster_url=media_url(run.poster_path),
+        counts=operations.sign_up_counts(current_actor(), room.fair_id),
     )
     return with_visitor_cookie(make_response(page))
 

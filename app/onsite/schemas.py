@@ -33,6 +33,8 @@ class RegistrationIn(Input):
 
     name: Name | None = None
     mobile: Text(20, 1) | None = None
+    # Organisers at the desk: let the walk-in in even when the fair is full (over capacity).
+    admit: bool = False
 
     @field_validator("mobile")
     @classmethod
@@ -42,8 +44,7 @@ class RegistrationIn(Input):
     @model_validator(mode="after")
     def _both_or_neither(self):
         if (self.name is None) != (self.mobile is None):
-            missing = "name" if self.name is None else "mobile"
-            raise ValueError(f"a walk-in needs a name and a mobile number ({missing} is missing)")
+            raise ValueError("a walk-in needs both a name and a mobile number")
         return self
 
     @property
@@ -131,6 +132,7 @@ class AttendanceOut(Output):
     confirmed: int
     waitlisted: int
     places_left: int | None
+    over_capacity: int
     checked_in: int | None
 
 

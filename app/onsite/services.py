@@ -19,7 +19,7 @@ from app.accounts.models import Seeker
 from app.accounts.schemas import Identity
 from app.accounts.services import find_seeker, identify_seeker
 from app.db import insert_for, new_id, utcnow
-from app.errors import Conflict, Forbidden, NotFound, ValidationError
+from app.errors import N_, Conflict, Forbidden, NotFound, ValidationError
 from app.extensions import db
 from app.fairs.models import Fair
 from app.live import operations as live
@@ -149,9 +149,9 @@ def can_see_registration(
 
 # Why a fair takes no registrations, by the key pages translate.
 CLOSED_REASONS = {
-    "online_only": "This fair is online only; there is no venue to register for.",
-    "not_open": "Registration for this fair is closed.",
-    "over": "The fair is over.",
+    "online_only": N_("This fair is online only; there is no venue to register for."),
+    "not_open": N_("Registration for this fair is closed."),
+    "over": N_("The fair is over."),
 }
 
 
@@ -206,6 +206,11 @@ class Attendance:
     @property
     def places_left(self) -> int | None:
         return None if self.capacity is None else max(0, self.capacity - self.confirmed)
+
+    @property
+    def over_capacity(self) -> int:
+        """People admitted beyond the capacity by an organiser at the desk."""
+        return 0 if self.capacity is None else max(0, self.confirmed - self.capacity)
 
 
 def _status_counts(fair_id: str) -> dict[RegistrationStatus, int]:
@@ -365,13 +370,40 @@ def register_seeker(
 
 
 def register_walk_in(
-    staff: Actor, fair: Fair, identity: Identity, secret_key: str | None = None
+    staff: Actor,
+    fair: Fair,
+    identity: Identity,
+    secret_key: str | None = None,
+    admit: bool = False,
 ) -> tuple[Registration, bool]:
-    """Register someone at the desk; their mobile number finds them if they are known."""
+    """Register someone at the desk; their mobile number finds them if they are known. With
+    admit, a full fair lets them in all the same (over capacity)."""
     require_desk_staff(staff)
     _require_open(fair)
     seeker = identify_seeker(identity, secret_key)
-    return _register(fair, seeker, RegistrationChannel.WALK_IN, staff)
+    registration, created = _register(fair, seeker, RegistrationChannel.WALK_IN, staff)
+    if admit:
+        admit_over_capacity(staff, registration)
+    return registration, created
+
+
+def admit_over_capacity(staff: Actor, registration: Registration) -> Registration:
+    """An organiser lets a waiting person in although the fair is full: their place is counted
+    over the capacity (the waiting list ahead of them keeps its order for freed places)."""
+    require_desk_staff(staff)
+    fair = registration.fair
+    _require_venue_open(fair)
+    lock_fair(fair.id)
+    db.session.refresh(registration)
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise Conflict(
+            "This registration was cancelled; register the person again.",
+            {"registration": "cancelled"},
+        )
+    if registration.status == RegistrationStatus.WAITLISTED:
+        registration.confirm()
+        db.session.flush()
+    return registration
 
 
 def cancel_registration(

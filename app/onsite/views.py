@@ -89,7 +89,7 @@ def register(fair_id: str):
         registration, _created = services.register_seeker(actor, fair, seeker, held_tickets())
     except DomainError as exc:
         db.session.rollback()
-        return _register_page(fair, values, exc.fields, exc.message, exc.status, exc.code)
+        return _register_page(fair, values, exc.shown_fields(), exc.text, exc.status, exc.code)
     commit()
     if not actor.is_authenticated:
         session[SEEKER_SESSION_KEY] = seeker.id
@@ -258,7 +258,9 @@ def set_booth(fair_id: str):
         services.set_booth(organiser, fair, request.form.get("employer_id", ""), data.number)
     except DomainError as exc:
         db.session.rollback()
-        return _desk_page(fairs.get_fair(organiser, fair_id), exc.message, exc.fields, exc.status)
+        return _desk_page(
+            fairs.get_fair(organiser, fair_id), exc.text, exc.shown_fields(), exc.status
+        )
     commit()
     return redirect(url_for("onsite.desk", fair_id=fair.id) + "#booths")
 
@@ -273,7 +275,9 @@ def confirm_waiting(fair_id: str):
         services.confirm_waiting(organiser, fair)
     except DomainError as exc:
         db.session.rollback()
-        return _desk_page(fairs.get_fair(organiser, fair_id), exc.message, exc.fields, exc.status)
+        return _desk_page(
+            fairs.get_fair(organiser, fair_id), exc.text, exc.shown_fields(), exc.status
+        )
     commit()
     return redirect(url_for("onsite.desk", fair_id=fair.id))
 

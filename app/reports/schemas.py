@@ -104,12 +104,23 @@ class Turnout(Output):
     hires: int
 
 
+class Funnel(Output):
+    """The same people at each step, each a part of the one before."""
+
+    viewers: int
+    saw_card: int = Field(description="of the viewers, those who watched while a card was shown")
+    signed_up: int = Field(description="of those, the people who signed up for a job")
+    intents: int = Field(description="of those, the people with an intent reached (or hired)")
+    hires: int = Field(description="of those, the people hired")
+
+
 class FairReport(Turnout):
     fair_id: str
     title: str
     timezone: str
     generated_at: datetime
     scope: str = Field(description="all, or employer when a host reads their employer's part")
+    funnel: Funnel
     jobs: list[JobFigures]
     employers: list[EmployerFigures]
     rooms: list[RoomFigures]
@@ -155,7 +166,7 @@ class DashboardIn(Input):
             if self.end < self.start:
                 raise ValueError("to must not be before from")
             if (self.end - self.start).days >= MAX_DASHBOARD_DAYS:
-                raise ValueError(f"at most {MAX_DASHBOARD_DAYS} days at once")
+                raise ValueError("at most 366 days at once")
         return self
 
 

@@ -14,7 +14,14 @@ from app.extensions import db
 from app.fairs.models import Fair, Room, fair_jobs
 from app.fairs.services import visible_fairs
 from app.jobs.models import Job
-from app.live.models import SIGN_UP_SOURCES, CardPush, Presence, SignUp, SignUpCount
+from app.live.models import (
+    SIGN_UP_SOURCES,
+    CardPush,
+    FollowUpStatus,
+    Presence,
+    SignUp,
+    SignUpCount,
+)
 from app.onsite.models import CheckIn, Registration, RegistrationStatus
 from app.reports.models import FairPerson, FairStats, RoomMinute, RoomStats
 
@@ -112,7 +119,47 @@ def fair_figures(
         },
         "intents": sum(j["intents"] for j in job_rows),
         "hires": sum(j["hires"] for j in job_rows),
+        "funnel": _funnel(fair, [job.id for job in jobs]),
         "jobs": job_rows,
+    }
+
+
+INTENT_STATUSES = (FollowUpStatus.INTENT_REACHED, FollowUpStatus.HIRED)
+
+
+def _funnel(fair: Fair, job_ids: list[str]) -> dict:
+    """From watching to hiring with the same people at every step: of those who watched, who
+    saw a job card; of those, who signed up (for these jobs); of those, who reached an intent
+    and who were hired. Sign-ups by people who never watched are not in it (see by source)."""
+    saw = FairPerson.watched & FairPerson.saw_card
+    viewers, saw_card = db.session.execute(
+        select(
+            func.coalesce(func.sum(case((FairPerson.watched, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((saw, 1), else_=0)), 0),
+        ).where(FairPerson.fair_id == fair.id)
+    ).one()
+    watchers = select(FairPerson.person_key).where(FairPerson.fair_id == fair.id, saw)
+    rows = db.session.execute(
+        select(SignUp.seeker_id, SignUp.followup_status).where(
+            SignUp.fair_id == fair.id,
+            SignUp.withdrawn_at.is_(None),
+            SignUp.job_id.in_(job_ids),
+            (literal("s:") + SignUp.seeker_id).in_(watchers),
+        )
+    )
+    signed_up, intents, hires = set(), set(), set()
+    for seeker_id, status in rows:
+        signed_up.add(seeker_id)
+        if status in INTENT_STATUSES:
+            intents.add(seeker_id)
+        if status == FollowUpStatus.HIRED:
+            hires.add(seeker_id)
+    return {
+        "viewers": viewers,
+        "saw_card": saw_card,
+        "signed_up": len(signed_up),
+        "intents": len(intents),
+        "hires": len(hires),
     }
 
 

@@ -93,14 +93,15 @@ def _chart_strings() -> dict:
     return {
         "sources": source_labels(),
         "viewers": _("Watching"),
+        "no_viewers": _("Nobody has watched this session yet."),
         "card": _("Card pushed"),
         "signups": _("Sign-ups"),
         "funnel": [
             _("Viewers"),
             _("Watched while a card was shown"),
-            _("Signed up"),
-            _("Intent reached"),
-            _("Hired"),
+            _("Of them, signed up"),
+            _("Of them, reached an intent"),
+            _("Of them, hired"),
         ],
         "positions": _("Positions"),
         "headcount": _("Openings"),
@@ -223,7 +224,7 @@ def _dashboard_filter() -> tuple[DashboardFilter, dict, str | None]:
     try:
         return resolve_filter(parse(DashboardIn, raw)), raw, None
     except DomainError as exc:
-        return default_filter(), {}, "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+        return default_filter(), {}, exc.details()
 
 
 @bp.route("/organiser/dashboard")

@@ -10,12 +10,31 @@ const RECORDING_TYPES = [
   "video/webm",
 ];
 const CHUNK_MS = 250;
+// While the room is in one of these, it is on air (or about to be): only "end" applies.
+const OPEN_STATUSES = ["waiting", "live", "reconnecting"];
 
 export function setUpBroadcast({ config, socket, preview, notice, onRoom }) {
   const t = config.strings;
   const $ = (id) => document.getElementById(id);
   let recorder = null;
   let camera = null;
+  let starting = false;
+  let roomStatus = config.status;
+  let uploading = null; // the premiere upload in flight (its XMLHttpRequest)
+
+  // The buttons say what can be done now: a second "go live" would replace the running camera.
+  function refreshButtons() {
+    const open = starting || OPEN_STATUSES.includes(roomStatus);
+    $("go-camera").disabled = open;
+    $("go-srt").disabled = open;
+    $("upload-submit").disabled = open || uploading !== null;
+    $("end-broadcast").disabled = !OPEN_STATUSES.includes(roomStatus) && recorder === null;
+  }
+
+  function setStatus(status) {
+    roomStatus = status;
+    refreshButtons();
+  }
 
   async function api(path, body) {
     const response = await fetch(`/api/v1/rooms/${config.room_id}${path}`, {
@@ -30,24 +49,40 @@ export function setUpBroadcast({ config, socket, preview, notice, onRoom }) {
   }
 
   async function goCamera() {
+    // A click while starting or on air changes nothing: the running broadcast goes on.
+    if (starting || recorder !== null || OPEN_STATUSES.includes(roomStatus)) return;
     const mimeType = RECORDING_TYPES.find((type) => window.MediaRecorder && MediaRecorder.isTypeSupported(type));
     if (!mimeType) return notice(t.no_recorder);
+    starting = true;
+    refreshButtons();
     try {
-      camera = await navigator.mediaDevices.getUserMedia({
+      await startCamera(mimeType);
+    } finally {
+      starting = false;
+      refreshButtons();
+    }
+  }
+
+  async function startCamera(mimeType) {
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({
         video: { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } },
         audio: true,
       });
     } catch (error) {
       return notice(`${t.camera_denied} (${error.name})`);
     }
-    preview.srcObject = camera;
-    preview.play().catch(() => {});
     try {
       await api("/live", { source: "browser" });
     } catch (error) {
-      stopCamera();
+      // Only this attempt's camera is released; nothing else was started.
+      stream.getTracks().forEach((track) => track.stop());
       return notice(error.message);
     }
+    camera = stream;
+    preview.srcObject = camera;
+    preview.play().catch(() => {});
     recorder = new MediaRecorder(camera, {
       mimeType,
       videoBitsPerSecond: 2_500_000,
@@ -78,11 +113,17 @@ export function setUpBroadcast({ config, socket, preview, notice, onRoom }) {
   }
 
   async function goSrt() {
+    if (starting || OPEN_STATUSES.includes(roomStatus)) return;
+    starting = true;
+    refreshButtons();
     try {
       const room = await api("/live", { source: "srt" });
       showSrt(room);
     } catch (error) {
       notice(error.message);
+    } finally {
+      starting = false;
+      refreshButtons();
     }
   }
 
@@ -94,6 +135,7 @@ export function setUpBroadcast({ config, socket, preview, notice, onRoom }) {
 
   async function end() {
     stopCamera();
+    refreshButtons();
     try {
       await api("/end");
     } catch (error) {
@@ -104,43 +146,64 @@ export function setUpBroadcast({ config, socket, preview, notice, onRoom }) {
   function upload(event) {
     event.preventDefault();
     const file = $("upload-file").files[0];
-    if (!file) return;
+    if (!file || uploading !== null) return;
     const form = new FormData();
     form.append("video", file);
     const at = $("upload-at").value;
     if (at) form.append("premiere_at", new Date(at).toISOString());
     const xhr = new XMLHttpRequest();
+    uploading = xhr;
+    const done = (message) => {
+      uploading = null;
+      $("upload-progress").hidden = true;
+      $("upload-cancel").hidden = true;
+      $("upload-status").textContent = message;
+      refreshButtons();
+    };
     xhr.open("POST", `/api/v1/rooms/${config.room_id}/uploads`);
     xhr.setRequestHeader("X-CSRFToken", config.csrf_token);
     xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable) $("upload-progress").value = Math.round((100 * e.loaded) / e.total);
+      if (!e.lengthComputable) return;
+      const percent = Math.floor((100 * e.loaded) / e.total);
+      $("upload-progress").value = percent;
+      $("upload-status").textContent = `${t.uploading} ${percent}%`;
     };
     xhr.onload = async () => {
-      $("upload-progress").hidden = true;
-      const data = JSON.parse(xhr.responseText || "{}");
-      if (xhr.status !== 201) {
-        $("upload-status").textContent = data.error ? data.error.message : `HTTP ${xhr.status}`;
-        return;
+      let data = {};
+      try {
+        data = JSON.parse(xhr.responseText || "{}");
+      } catch {
+        data = {};
       }
-      $("upload-status").textContent = t.uploaded;
+      if (xhr.status !== 201) return done(data.error ? data.error.message : `${t.upload_failed} (HTTP ${xhr.status})`);
+      done(t.uploaded);
       try {
         await api("/live", { source: "file", upload_id: data.id });
       } catch (error) {
         $("upload-status").textContent = error.message;
       }
     };
-    xhr.onerror = () => ($("upload-status").textContent = "Network error");
+    xhr.onerror = () => done(t.upload_failed);
+    xhr.onabort = () => done(t.upload_cancelled);
     $("upload-progress").hidden = false;
     $("upload-progress").value = 0;
+    $("upload-cancel").hidden = false;
     $("upload-status").textContent = t.uploading;
+    refreshButtons();
     xhr.send(form);
+  }
+
+  function cancelUpload() {
+    if (uploading !== null) uploading.abort();
   }
 
   $("go-camera").addEventListener("click", goCamera);
   $("go-srt").addEventListener("click", goSrt);
   $("end-broadcast").addEventListener("click", end);
   $("upload-form").addEventListener("submit", upload);
-  return { showSrt, stopCamera, isRecording: () => recorder !== null };
+  $("upload-cancel").addEventListener("click", cancelUpload);
+  refreshButtons();
+  return { showSrt, stopCamera, setStatus, isRecording: () => recorder !== null };
 }
 
 export { request };

@@ -122,13 +122,34 @@ async function walkIn(name, mobile) {
     const registered = await post(config.urls.registrations, { name, mobile });
     if (registered.status !== 201) return showError(registered.status, registered.data);
     if (registered.data.status !== "confirmed") {
-      return show("warn", t.registered_waitlisted, personLine(registered.data.person));
+      show("warn", t.registered_waitlisted, personLine(registered.data.person));
+      offerAdmission(registered.data);
+      return;
     }
     await checkIn({ ticket_code: registered.data.ticket_code });
     $("walkin-form").reset();
   } finally {
     busy = false;
   }
+}
+
+// The fair is full: the organiser at the desk may let the walk-in in all the same.
+function offerAdmission(registration) {
+  const button = el("button", { type: "button", class: "primary", id: "admit" }, t.admit_over_capacity);
+  button.addEventListener("click", async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const admitted = await post(config.urls.admit.replace("REGISTRATION_ID", registration.id), {});
+      if (admitted.status !== 200) return showError(admitted.status, admitted.data);
+      await checkIn({ ticket_code: admitted.data.ticket_code });
+      $("walkin-form").reset();
+      refreshCounts();
+    } finally {
+      busy = false;
+    }
+  });
+  $("result").append(el("p", { class: "hint" }, t.admit_hint), button);
 }
 
 async function refreshCounts() {
@@ -140,6 +161,7 @@ async function refreshCounts() {
     if (counts.checked_in !== null) $("count-in").textContent = counts.checked_in;
     $("count-confirmed").textContent = counts.confirmed;
     $("count-waiting").textContent = counts.waitlisted;
+    if ($("count-over")) $("count-over").textContent = counts.over_capacity;
   } catch (error) {
     // The next poll tries again.
   }

@@ -63,6 +63,7 @@ function setStreamStatus(status, hlsUrl) {
   $("stream-state").dataset.state = status;
   $("stream-state").textContent = t.stream[status] || "";
   $("stream-state").hidden = status === "live" || broadcast.isRecording();
+  broadcast.setStatus(status);
   // The camera preview shows the host themself; otherwise show what viewers get.
   if (!broadcast.isRecording()) player.load(status === "live" || status === "reconnecting" ? hlsUrl : null);
   if (status === "ended") broadcast.stopCamera();

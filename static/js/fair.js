@@ -11,14 +11,21 @@ const signups = pageSignUps({
   source: "page",
   notice: toast(document.getElementById("notice")),
   onChange: render,
+  strings: t,
 });
+const withdrawals = [...document.querySelectorAll("button.withdraw[data-job-id]")];
 
 function render() {
+  for (const [jobId, count] of Object.entries(signups.counts)) {
+    document.dispatchEvent(new CustomEvent("faircast:count", { detail: { job_id: jobId, count } }));
+  }
   for (const button of buttons) {
     const done = signups.signedUp.has(button.dataset.jobId);
     button.classList.toggle("done", done);
     button.textContent = done ? t.signed_up : t.sign_up;
   }
+  for (const button of withdrawals) button.hidden = !signups.signedUp.has(button.dataset.jobId);
 }
 
 for (const button of buttons) button.addEventListener("click", () => signups.tap(button.dataset.jobId));
+for (const button of withdrawals) button.addEventListener("click", () => signups.withdraw(button.dataset.jobId));

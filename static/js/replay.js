@@ -1,5 +1,6 @@
 // A replay: the recording plays and each job card appears at the second it was pushed live.
 // Sign-ups here are recorded with the source "replay".
+import { followCounts } from "/static/js/counts.js";
 import { el, jobCard, readConfig, toast } from "/static/js/live.js";
 import { createPlayer } from "/static/js/player.js";
 import { pageSignUps } from "/static/js/signup.js";
@@ -14,7 +15,14 @@ const cards = config.cards; // oldest first, each with stream_offset_ms
 let shown = null;
 const signups = pageSignUps({
   fairId: config.fair_id, csrfToken: config.csrf_token, source: "replay", roomId: config.room_id,
-  notice, onChange: () => render(),
+  notice, onChange: () => render(), strings: t,
+});
+
+// Counts come with the page and are read again now and then (a tap's reply updates its own).
+Object.assign(signups.counts, config.counts);
+followCounts(config.fair_id, (counts) => {
+  Object.assign(signups.counts, counts);
+  render();
 });
 
 player.load(config.replay_url);
@@ -33,7 +41,10 @@ function currentCard() {
 
 function signupButton(job) {
   const done = signups.signedUp.has(job.id);
-  return el("button", { type: "button", class: `primary signup${done ? " done" : ""}`, onclick: () => signups.tap(job.id) }, done ? t.signed_up : t.sign_up);
+  const button = el("button", { type: "button", class: `primary signup${done ? " done" : ""}`, onclick: () => signups.tap(job.id) }, done ? t.signed_up : t.sign_up);
+  if (!done) return button;
+  const withdraw = el("button", { type: "button", class: "link withdraw", onclick: () => signups.withdraw(job.id) }, t.withdraw);
+  return el("span", { class: "signup-actions" }, button, " ", withdraw);
 }
 
 function render() {

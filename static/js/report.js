@@ -13,13 +13,9 @@ const stamp = new Intl.DateTimeFormat(locale, {
 const charts = [];
 
 function funnel() {
-  const steps = [
-    report.unique_viewers,
-    report.card_viewers,
-    report.signups,
-    report.intents,
-    report.hires,
-  ];
+  // The same people at every step (sign-ups of people who never watched are beside it).
+  const f = report.funnel;
+  const steps = [f.viewers, f.saw_card, f.signed_up, f.intents, f.hires];
   const first = steps[0] || 0;
   charts.push(new Chart(document.getElementById("funnel-chart"), {
     type: "bar",
@@ -102,6 +98,19 @@ function timeline(canvas) {
     card: c,
   }));
   const times = [...points, ...cards].map((p) => p.x);
+  if (!cards.length && !points.some((p) => p.y > 0)) {
+    // Nobody watched yet: say so rather than draw an axis with no time on it.
+    const note = document.createElement("p");
+    note.className = "empty no-viewers";
+    note.textContent = t.no_viewers;
+    canvas.closest(".chart-box").replaceWith(note);
+    return;
+  }
+  // At least ten minutes wide, and ticks on whole minutes, so no two labels read the same.
+  const MINUTE = 60_000;
+  const first = Math.min(...times);
+  const last = Math.max(...times, first + 10 * MINUTE);
+  const step = Math.max(MINUTE, Math.ceil((last - first) / 8 / MINUTE) * MINUTE);
   charts.push(new Chart(canvas, {
     type: "line",
     data: {
@@ -135,9 +144,9 @@ function timeline(canvas) {
       scales: {
         x: {
           type: "linear",
-          min: times.length ? Math.min(...times) : undefined,
-          max: times.length ? Math.max(...times) : undefined,
-          ticks: { maxTicksLimit: 10, callback: (value) => clock.format(new Date(value)) },
+          min: first,
+          max: last,
+          ticks: { stepSize: step, maxTicksLimit: 10, callback: (value) => clock.format(new Date(value)) },
         },
         y: { beginAtZero: true, ticks: { precision: 0 } },
       },

@@ -63,6 +63,7 @@ socket.on("chat_deleted", ({ message_id }) => document.querySelector(`[data-mess
 socket.on("stream", (payload) => {
   setStreamStatus(payload.status, payload.hls_url);
   if (payload.replay_url) showReplayLink();
+  renderCards();
 });
 
 function applyJoin(reply) {
@@ -82,6 +83,10 @@ function applyJoin(reply) {
 }
 
 function setStreamStatus(status, hlsUrl) {
+  state.status = status;
+  // After the end nothing is being presented: the page says so and what comes next.
+  $("after-end").hidden = status !== "ended";
+  if (status === "ended") state.pinned = null;
   const overlay = $("stream-state");
   overlay.dataset.state = status;
   overlay.textContent = t.stream[status] || "";
@@ -99,16 +104,29 @@ function showReplayLink() {
 
 function signupButton(job) {
   const done = state.me.signed_up.includes(job.id);
-  return el(
+  const button = el(
     "button",
     { class: `primary signup${done ? " done" : ""}`, type: "button", dataset: { jobId: job.id }, onclick: () => tap(job.id) },
     done ? t.signed_up : pending.has(job.id) ? t.sending : t.sign_up,
   );
+  if (!done) return button;
+  // The person who signed up can take it back.
+  const withdraw = el("button", { type: "button", class: "link withdraw", dataset: { jobId: job.id }, onclick: () => withdrawSignUp(job.id) }, t.withdraw);
+  return el("span", { class: "signup-actions" }, button, " ", withdraw);
+}
+
+async function withdrawSignUp(jobId) {
+  const reply = await request(socket, "withdraw", { room_id: config.room_id, job_id: jobId });
+  if (!reply.ok) return notice(reply.error.message);
+  state.me.signed_up = state.me.signed_up.filter((id) => id !== jobId);
+  state.counts[jobId] = reply.count;
+  notice(t.withdrawn);
+  renderCards();
 }
 
 function renderCards() {
   const pinned = $("pinned");
-  if (state.pinned) {
+  if (state.pinned && state.status !== "ended") {
     const job = state.pinned.job;
     pinned.replaceChildren(el("p", { class: "pinned-label" }, t.now_presenting), jobCard(job, t, { count: state.counts[job.id] || 0, action: signupButton(job) }));
     pinned.hidden = false;

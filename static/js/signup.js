@@ -1,15 +1,15 @@
 // Sign-ups made over HTTP (the fair page, a replay), with the inline name-and-number form the
 // first time; the tap that asked for it is sent as soon as the person has said who they are.
 
-export function pageSignUps({ fairId, csrfToken, source, roomId = null, notice, onChange }) {
+export function pageSignUps({ fairId, csrfToken, source, roomId = null, notice, onChange, strings = {} }) {
   const $ = (id) => document.getElementById(id);
   const signedUp = new Set();
   const counts = {};
   let waiting = null;
 
-  async function post(path, body) {
+  async function post(path, body, method = "POST") {
     const response = await fetch(path, {
-      method: "POST",
+      method,
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken },
       body: JSON.stringify(body),
     });
@@ -23,6 +23,8 @@ export function pageSignUps({ fairId, csrfToken, source, roomId = null, notice, 
       signedUp.add(jobId);
       counts[jobId] = reply.body.count;
       onChange();
+      // The same confirmation as a sign-up in the live room.
+      if (strings.thanks) notice(strings.thanks);
     } else if (reply.body.error.fields.identity) {
       waiting = jobId;
       $("identity").hidden = false;
@@ -57,5 +59,16 @@ export function pageSignUps({ fairId, csrfToken, source, roomId = null, notice, 
       onChange();
     });
 
-  return { tap, signedUp, counts };
+  // The person who signed up takes it back (the employer no longer sees them for this job).
+  async function withdraw(jobId) {
+    if (!signedUp.has(jobId)) return;
+    const reply = await post(`/api/v1/fairs/${fairId}/signups/${encodeURIComponent(jobId)}`, undefined, "DELETE");
+    if (!reply.ok) return notice(reply.body.error.message);
+    signedUp.delete(jobId);
+    counts[jobId] = reply.body.count;
+    onChange();
+    if (strings.withdrawn) notice(strings.withdrawn);
+  }
+
+  return { tap, withdraw, signedUp, counts };
 }

@@ -97,7 +97,8 @@ def test_organiser_creates_publishes_and_fills_a_fair(client, db, make_user, mak
     assert client.post(f"/organiser/fairs/{fair.id}/rooms", data=room_form).status_code == 302
     clash = client.post(f"/organiser/fairs/{fair.id}/rooms", data={**room_form, "title": "直播二"})
     assert clash.status_code == 409
-    assert "overlaps" in clash.get_data(as_text=True)
+    # In the page's language, the field named by its label.
+    assert "开始时间: 与该主播的另一场直播时间重叠" in clash.get_data(as_text=True)
     db.session.expire_all()
     fair = db.session.get(Fair, fair.id)
     assert fair.status == FairStatus.PUBLISHED and fair.jobs == [job]
@@ -114,7 +115,7 @@ def test_invalid_fair_form_is_shown_again_with_messages_and_nothing_stored(clien
     response = client.post("/organiser/fairs/new", data=form)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "must be after starts_at" in page and 'value="Backwards"' in page
+    assert "必须晚于开始时间" in page and 'value="Backwards"' in page
     response = client.post("/organiser/fairs/new", data=fair_form(client, capacity="lots"))
     assert response.status_code == 422
     assert db.session.query(Fair).count() == 0
@@ -129,7 +130,7 @@ def test_illegal_status_moves_are_explained(client, db, make_user, make_fair):
         data={"csrf_token": csrf_token(client), "status": "ended"},
     )
     assert response.status_code == 409
-    assert "cannot become ended" in response.get_data(as_text=True)
+    assert "招聘会当前的状态不允许这样更改" in response.get_data(as_text=True)
 
 
 def test_the_editor_is_for_organisers_only(client, make_user, make_fair):

@@ -122,7 +122,7 @@ def test_pushing_a_job_from_outside_the_fair_is_refused(connect, live_room, toke
     ack(cockpit, "join", {"room_id": room.id})
     outsider = make_job(employer=host.employer)
     reply = ack(cockpit, "push_card", {"room_id": room.id, "job_id": outsider.id})
-    assert reply["error"]["fields"] == {"job_id": "not in this fair"}
+    assert reply["error"]["fields"] == {"job_id": "不在此招聘会中"}
 
 
 def test_sign_up_needs_an_identity_and_counts_once(connect, live_room, db, token_for):
@@ -172,10 +172,8 @@ def test_sign_up_checks_room_and_job(connect, live_room, make_job):
     outsider = make_job()
     assert ack(viewer, "sign_up", {"room_id": room.id, "job_id": outsider.id})["error"][
         "fields"
-    ] == {"job_id": "not in this fair"}
-    assert ack(viewer, "sign_up", {"room_id": room.id})["error"]["fields"] == {
-        "job_id": "Field required"
-    }
+    ] == {"job_id": "不在此招聘会中"}
+    assert ack(viewer, "sign_up", {"room_id": room.id})["error"]["fields"] == {"job_id": "必填"}
     assert (
         ack(viewer, "sign_up", {"room_id": room.id, "job_id": jobs[0].id, "source": "onsite"})["ok"]
         is False
@@ -271,7 +269,7 @@ def test_chat_with_moderation(connect, live_room, token_for, db):
         "ok"
     ]
     muted = ack(viewer, "chat", {"room_id": room.id, "text": "还在吗"})
-    assert muted["ok"] is False and "muted" in muted["error"]["message"]
+    assert muted["ok"] is False and "禁言" in muted["error"]["message"]
     assert db.session.query(ChatMessage).count() == 2
 
 
@@ -307,7 +305,7 @@ def test_oversized_and_malformed_payloads_are_refused(connect, live_room):
     )
     assert ack(viewer, "join", "not an object")["error"]["code"] == "invalid"
     assert ack(viewer, "join", {"room_id": room.id, "extra": 1})["error"]["fields"] == {
-        "extra": "Extra inputs are not permitted"
+        "extra": "不是此表单的字段"
     }
     assert ack(viewer, "teleport", {})["error"]["code"] == "invalid"
 

@@ -76,6 +76,7 @@ def test_the_waiting_list_through_the_api(api, db, venue, make_user, token_for, 
         "confirmed": 2,
         "waitlisted": 1,
         "places_left": 0,
+        "over_capacity": 0,
         "checked_in": None,
     }
     cancelled = api.delete(f"/registrations/{bodies[0]['id']}", token=seeker_tokens[0])

@@ -191,23 +191,26 @@ def test_api_exports_and_access(client, api, db, scene, make_user, token_for):
         "rooms",
     ):
         assert field in body
+    english = {"Accept-Language": "en", "Authorization": f"Bearer {organiser}"}
     rows = list(
         csv.DictReader(
             io.StringIO(
-                api.get(f"/fairs/{fair.id}/report.csv", token=organiser)
+                client.get(f"/api/v1/fairs/{fair.id}/report.csv", headers=english)
                 .get_data(as_text=True)
                 .lstrip("\ufeff")
             )
         )
     )
-    by_job = {r["job_id"]: r for r in rows}
-    assert by_job[job1.id]["signups_page"] == "1" and by_job[job2.id]["signups_live"] == "1"
-    assert by_job["TOTAL"]["signups"] == "2"
-    book = load_workbook(io.BytesIO(api.get(f"/fairs/{fair.id}/report.xlsx", token=organiser).data))
-    assert book.sheetnames == ["Summary", "Jobs", "Employers", "Rooms", "Timeline"]
+    by_job = {r["Job ID"]: r for r in rows}
+    assert by_job[job1.id]["Sign-ups (fair page)"] == "1"
+    assert by_job[job2.id]["Sign-ups (live)"] == "1"
+    assert by_job["Total"]["Sign-ups"] == "2"
+    xlsx = client.get(f"/api/v1/fairs/{fair.id}/report.xlsx", headers=english)
+    book = load_workbook(io.BytesIO(xlsx.data))
+    assert book.sheetnames == ["Summary", "Jobs", "Employers", "Sessions", "Viewers by minute"]
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True)}
-    assert summary["signups"] == 2 and summary["signups_page"] == 1
-    assert summary["unique_viewers"] == 0 and summary["card_viewers"] == 0
+    assert summary["Sign-ups"] == 2 and summary["Sign-ups (fair page)"] == 1
+    assert summary["Unique viewers"] == 0 and summary["Viewers who saw a card"] == 0
     # Candidates: only the employer's hosts (with the full number) and organisers.
     own = api.get(f"/fairs/{fair.id}/jobs/{job1.id}/candidates", token=token_for(host1))
     assert own.status_code == 200 and own.get_json()[0]["mobile"] == "13900000002"
