@@ -27,6 +27,10 @@ ENV_SRT_PORTS = "FAIRCAST_SRT_PORTS"
 ENV_HLS_PROFILE = "FAIRCAST_HLS_PROFILE"
 ENV_HLS_RENDITIONS = "FAIRCAST_HLS_RENDITIONS"
 ENV_PROXY_COUNT = "FAIRCAST_PROXY_COUNT"
+ENV_SMS_BACKEND = "FAIRCAST_SMS_BACKEND"
+ENV_REALNAME_VERIFIER = "FAIRCAST_REALNAME_VERIFIER"
+# Keys of the real SMS and identity-check providers: FAIRCAST_SMS_ALIYUN_ACCESS_KEY_ID …
+ENV_PROVIDER_PREFIX = "FAIRCAST_"
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 # The public URL while nothing is served yet and FAIRCAST_PUBLIC_URL is unset.
@@ -97,6 +101,22 @@ class Settings:
     # only their word is taken for the client's address; 0 trusts nobody's.
     proxy_count: int = field(default_factory=lambda: int(os.environ.get(ENV_PROXY_COUNT, "0")))
 
+    # Where text messages go: "log" (server log and the outbox table), "aliyun" or "tencent".
+    sms_backend: str = field(default_factory=lambda: os.environ.get(ENV_SMS_BACKEND, "log"))
+    # How a seeker's name + resident ID number is checked: "checksum" (GB 11643, offline) or
+    # "aliyun" (the authority's two-factor check through a provider's HTTP API).
+    realname_verifier: str = field(
+        default_factory=lambda: os.environ.get(ENV_REALNAME_VERIFIER, "checksum")
+    )
+    # Provider keys and options (FAIRCAST_SMS_ALIYUN_ACCESS_KEY_ID and so on): see README.
+    providers: dict[str, str] = field(
+        default_factory=lambda: {
+            k[len(ENV_PROVIDER_PREFIX) :].lower(): v
+            for k, v in os.environ.items()
+            if k.startswith(("FAIRCAST_SMS_", "FAIRCAST_REALNAME_"))
+        }
+    )
+
     # True when no public URL was set: links follow where the server is actually reached.
     follows_request: bool = field(default=False, init=False)
 
@@ -114,6 +134,10 @@ class Settings:
         if ":" in shown:
             shown = f"[{shown}]"
         self.public_url = f"http://{shown}:{port}"
+
+    def provider(self, name: str, default: str | None = None) -> str | None:
+        """A provider option, e.g. provider("sms_aliyun_access_key_id")."""
+        return self.providers.get(name, default)
 
     def flask_config(self) -> dict:
         """The Flask config keys derived from these settings."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts.actor import Actor
@@ -16,7 +17,7 @@ from app.errors import Forbidden, Unauthorized, ValidationError
 from app.extensions import db
 from app.fairs import services as fairs
 from app.onsite import services as onsite
-from app.onsite.held import held_tickets, hold_ticket
+from app.onsite.held import held_tickets
 from app.onsite.models import CheckIn, Registration, RegistrationStatus
 from app.onsite.schemas import (
     AttendanceOut,
@@ -94,7 +95,7 @@ def _registration_out(
         ticket_code=registration.ticket_code,
         status=registration.status,
         channel=registration.channel,
-        person=PersonOut(id=seeker.id, name=seeker.name, mobile=seeker.mobile),
+        person=_person(seeker, seeker.mobile),
         registered_at=fair.local(registration.queued_at),
         confirmed_at=local(registration.confirmed_at),
         cancelled_at=local(registration.cancelled_at),
@@ -106,7 +107,18 @@ def _registration_out(
 
 
 def _masked(seeker: Seeker) -> PersonOut:
-    return PersonOut(id=seeker.id, name=seeker.name, mobile=mask_mobile(seeker.mobile))
+    return _person(seeker, mask_mobile(seeker.mobile) if seeker.mobile else None)
+
+
+def _person(seeker: Seeker, mobile: str | None) -> PersonOut:
+    return PersonOut(
+        id=seeker.id,
+        name=seeker.name,
+        mobile=mobile,
+        verified_mobile=seeker.mobile_verified,
+        real_name_level=seeker.real_name_level.value,
+        staff_registered=seeker.staff_registered,
+    )
 
 
 def checkin_out(checkin: CheckIn) -> CheckInOut:
@@ -129,7 +141,10 @@ def _caller_seeker(user: Actor) -> Seeker:
         )
     seeker = db.session.get(Seeker, user.seeker_id) if user.seeker_id else None
     if seeker is None:
-        raise Forbidden("Tell us your name and mobile number first.", {"identity": "required"})
+        raise Forbidden(
+            _("Sign in with your mobile number and the code we text you first."),
+            {"identity": "required"},
+        )
     return seeker
 
 
@@ -151,7 +166,7 @@ def post_registration(fair_id: str):
     if data.is_walk_in:
         if not user.is_authenticated:
             raise Unauthorized("Sign in as an organiser to register a walk-in.")
-        identity = Identity(name=data.name, mobile=data.mobile)
+        identity = Identity(name=data.name, mobile=data.mobile, id_number=data.id_number)
         registration, created = onsite.register_walk_in(
             user, fair, identity, current_app.config["SECRET_KEY"], admit=data.admit
         )
@@ -162,10 +177,8 @@ def post_registration(fair_id: str):
                 {"admit": "walk-ins only"},
             )
         seeker = _caller_seeker(user)
-        registration, created = onsite.register_seeker(user, fair, seeker, held_tickets())
+        registration, created = onsite.register_seeker(user, fair, seeker)
     committed(registration)
-    if not user.is_authenticated:
-        hold_ticket(registration.id)
     return reply(registration_out(registration, created), 201)
 
 

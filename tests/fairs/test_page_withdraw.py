@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.fixtures.browser import PageErrors, screenshot
+from tests.fixtures.people import sign_in_on_page
 from tests.fixtures.realtime import rows
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -19,9 +20,7 @@ def test_a_visitor_signs_up_then_withdraws(browser, live_site):
     page.goto(f"{server.url}/fairs/{seeded.fair_id}")
     job = seeded.job_ids[0]
     page.click(f'button.signup[data-job-id="{job}"]')
-    page.fill("#identity-name", "赵敏")
-    page.fill("#identity-mobile", "13712345679")
-    page.click("#identity-form button[type=submit]")
+    sign_in_on_page(page, seeded.database_url, "13712345679", "赵敏", scope="#identity")
     expect(page.locator(f'button.signup[data-job-id="{job}"]')).to_have_class("primary signup done")
     expect(page.locator("#notice")).to_contain_text("报名成功")  # as in the live room
     expect(page.locator(f'[data-count-for="{job}"]')).to_have_text("1")

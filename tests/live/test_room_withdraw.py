@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.fixtures.browser import PageErrors, screenshot, sign_in
+from tests.fixtures.people import sign_in_on_page
 from tests.fixtures.realtime import rows
 from tests.fixtures.values import PASSWORD
 
@@ -24,9 +25,7 @@ def test_a_viewer_withdraws_a_live_sign_up(browser, live_site):
     host.locator("#jobs li button.push").first.click()
     pinned = viewer.locator("#pinned")
     pinned.locator("button.signup").click()
-    viewer.fill("#identity-name", "钱七")
-    viewer.fill("#identity-mobile", "13712345670")
-    viewer.click("#identity-form button[type=submit]")
+    sign_in_on_page(viewer, seeded.database_url, "13712345670", "钱七", scope="#identity")
     expect(pinned.locator("button.signup.done")).to_be_visible()
     expect(pinned.locator(".count")).to_have_text("1")
     screenshot(viewer, "phone-room-signed-up")

@@ -19,6 +19,7 @@ import pytest
 import redis
 
 from app.migrate import upgrade
+from tests.fixtures.people import remote_seeker_token
 from tests.fixtures.realtime import (
     NS,
     call,
@@ -158,6 +159,7 @@ async def until(condition, timeout: float) -> bool:
 def test_redis_killed_and_restarted_mid_fair_viewers_catch_up_without_rejoining(two_processes):
     seeded, (host_side, viewer_side), queue = two_processes
     first, while_down, just_back = seeded.job_ids
+    seeker_token = remote_seeker_token(host_side.url, seeded.database_url, "13700001111", "王芳")
 
     async def scenario():
         viewers = [await open_client(viewer_side.url) for _ in range(VIEWERS)]
@@ -167,7 +169,7 @@ def test_redis_killed_and_restarted_mid_fair_viewers_catch_up_without_rejoining(
         host = await open_client(host_side.url, auth={"token": seeded.host_token})
         assert (await call(host, "join", {"room_id": seeded.room_id}))["ok"]
         seeker = await open_client(host_side.url)
-        await call(seeker, "identify", {"name": "王芳", "mobile": "13700001111"})
+        assert (await call(seeker, "identify", {"token": seeker_token}))["ok"]
         assert (await call(seeker, "join", {"room_id": seeded.room_id}))["ok"]
 
         # The link works: a card crosses from the host's process to the viewers'.

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.live.models import SignUp
+from tests.fixtures.people import identify_live, sign_in_by_code
 from tests.fixtures.sockets import ack
 from tests.fixtures.values import csrf_token
 
@@ -45,7 +46,7 @@ def test_media_refuses_other_folders_and_kinds(client, rooms_folder):
 
 def identified(connect, room):
     viewer = connect()
-    assert ack(viewer, "identify", {"name": "张伟", "mobile": "13800138000"})["ok"]
+    identify_live(viewer)
     assert ack(viewer, "join", {"room_id": room.id})["ok"]
     return viewer
 
@@ -65,9 +66,8 @@ def test_a_room_takes_sign_ups_only_for_jobs_shown_in_it(db, live_room, connect,
 def test_a_replay_sign_up_names_a_job_of_that_room_the_fair_page_any(db, app, live_room):
     room, _host, (job, _other) = live_room
     browser = app.test_client()
+    sign_in_by_code(browser, "13800138000")
     headers = {"X-CSRFToken": csrf_token(browser)}
-    identity = {"name": "张伟", "mobile": "13800138000"}
-    assert browser.post("/api/v1/identity", json=identity, headers=headers).status_code == 200
     in_room = {"job_id": job.id, "source": "replay", "room_id": room.id}
     answer = browser.post(f"/api/v1/fairs/{room.fair_id}/signups", json=in_room, headers=headers)
     assert answer.status_code == 422 and "job_id" in answer.get_json()["error"]["fields"]
