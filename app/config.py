@@ -26,6 +26,8 @@ ENV_SRT_PORTS = "FAIRCAST_SRT_PORTS"
 ENV_HLS_PROFILE = "FAIRCAST_HLS_PROFILE"
 ENV_HLS_RENDITIONS = "FAIRCAST_HLS_RENDITIONS"
 ENV_PROXY_COUNT = "FAIRCAST_PROXY_COUNT"
+# "1" lets Web Push go to http:// services on loopback addresses (tests); never by default.
+ENV_PUSH_ALLOW_LOOPBACK = "FAIRCAST_PUSH_ALLOW_LOOPBACK"
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 # Forms and JSON bodies; video uploads raise their own limit.

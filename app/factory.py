@@ -134,10 +134,12 @@ def _register_blueprints(app: Flask) -> None:
 def _connect_listeners() -> None:
     """Who hears what happens (app/announce.py); connecting twice changes nothing."""
     from app.live import listeners as live_listeners
+    from app.notifications import listeners as notification_listeners
     from app.reports import listeners as report_listeners
 
     live_listeners.connect()
     report_listeners.connect()
+    notification_listeners.connect()
 
 
 def _register_error_handlers(app: Flask) -> None:

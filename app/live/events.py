@@ -130,6 +130,8 @@ class LiveNamespace(Namespace):
         except (Unauthorized, Forbidden) as exc:
             raise ConnectionRefusedError(exc.message) from None
         runtime.registry.add(Connection(sid=request.sid, actor=actor))
+        if actor.seeker_id is not None:
+            join_room(broadcast.person_channel(actor.seeker_id))
         return True
 
     def on_disconnect(self, reason=None):

@@ -1,0 +1,98 @@
+"""Who is told what: a matching job pushed live, an invitation. Each writes the outbox, then
+the live toasts and the due pushes go out."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from sqlalchemy import select
+
+from app.db import utcnow
+from app.extensions import db
+from app.jobs.models import Job
+from app.live import broadcast
+from app.live.models import Presence
+from app.matching.services import rank_seekers
+from app.notifications.models import Channel, Kind, Notification
+from app.notifications.services import Message, deliver_due, in_app_json, local_day, notify
+
+log = logging.getLogger(__name__)
+
+
+def people_in_room(room_id: str) -> set[str]:
+    return set(
+        db.session.scalars(
+            select(Presence.seeker_id).where(
+                Presence.room_id == room_id,
+                Presence.left_at.is_(None),
+                Presence.seeker_id.is_not(None),
+            )
+        )
+    )
+
+
+def alert_live_match(room_id: str, job_id: str) -> list[Notification]:
+    """正在直播: everyone whose registration fits the job and who is not watching hears of it,
+    at most once per person, job and day; returns the rows written now."""
+    job = db.session.get(Job, job_id)
+    if job is None:
+        return []
+    now = utcnow()
+    watching = people_in_room(room_id)
+    message = Message(
+        kind=Kind.LIVE_MATCH,
+        dedupe_key=f"live:{job.id}:{local_day(now)}",
+        title=f"正在直播：{job.title}，点此观看并报名",
+        body=f"{job.employer_name} · {job.district} · {job.pay_min:g}-{job.pay_max:g}",
+        url=f"/rooms/{room_id}",
+        job_id=job.id,
+    )
+    created = []
+    for match in rank_seekers(job, discoverable=None, live_alerts=True, limit=None):
+        if match.seeker_id not in watching:
+            created.extend(notify(match.seeker_id, message, now))
+    db.session.commit()
+    _tell(created)
+    return created
+
+
+def alert_invited(
+    seeker_id: str, invitation_id: str, job_title: str, employer_name: str, url: str
+) -> None:
+    """An employer invited the person."""
+    message = Message(
+        kind=Kind.INVITE,
+        dedupe_key=f"invite:{invitation_id}",
+        title=f"{employer_name} 邀请你：{job_title}",
+        body="点此查看邀请，接受后对方才能看到你的姓名和电话",
+        url="/my/invites",
+    )
+    created = notify(seeker_id, message)
+    db.session.commit()
+    _tell(created)
+
+
+def _tell(created: list[Notification]) -> None:
+    for row in created:
+        if row.channel == Channel.IN_APP:
+            broadcast.send_notification(row.seeker_id, in_app_json(row))
+    if any(row.channel != Channel.IN_APP for row in created):
+        deliver_due()
+
+
+def in_background(app: Flask, work, *args) -> None:
+    """Run work in its own app context, off the request (the host's push is not held up)."""
+    from app.extensions import socketio
+
+    def run():
+        with app.app_context():
+            try:
+                work(*args)
+            except Exception:
+                log.exception("%s failed", work.__name__)
+                db.session.rollback()
+            finally:
+                db.session.remove()
+
+    socketio.start_background_task(run)

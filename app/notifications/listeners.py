@@ -1,0 +1,37 @@
+"""Notifications listen to what happens elsewhere (connected by the factory)."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from app.live import announcements as live
+from app.matching import announcements as matching
+from app.notifications import alerts
+
+
+def _card_pushed(room_id: str, fair_id: str, card: dict) -> None:
+    job_id = (card.get("job") or {}).get("id")
+    if job_id:
+        alerts.in_background(
+            current_app._get_current_object(), alerts.alert_live_match, room_id, job_id
+        )
+
+
+def _invited(
+    invitation_id: str, seeker_id: str, job_id: str, job_title: str, employer_name: str, url: str
+) -> None:
+    alerts.in_background(
+        current_app._get_current_object(),
+        alerts.alert_invited,
+        seeker_id,
+        invitation_id,
+        job_title,
+        employer_name,
+        url,
+    )
+
+
+def connect() -> None:
+    """Connect the notifications' listeners."""
+    live.card_pushed.connect(_card_pushed)
+    matching.invited.connect(_invited)
