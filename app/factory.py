@@ -112,6 +112,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.i18n import bp as i18n_bp
     from app.jobs import views as jobs_views
     from app.live import views as live_views
+    from app.matching import views as matching_views
+    from app.notifications import views as notifications_views
     from app.onsite import views as onsite_views
     from app.reports import views as reports_views
     from app.vendor import bp as vendor_bp
@@ -121,6 +123,8 @@ def _register_blueprints(app: Flask) -> None:
         fairs_views.bp,
         jobs_views.bp,
         live_views.bp,
+        matching_views.bp,
+        notifications_views.bp,
         onsite_views.bp,
         reports_views.bp,
         i18n_bp,
