@@ -138,11 +138,13 @@ def _register_blueprints(app: Flask) -> None:
 def _connect_listeners() -> None:
     """Who hears what happens (app/announce.py); connecting twice changes nothing."""
     from app.live import listeners as live_listeners
+    from app.matching import listeners as matching_listeners
     from app.notifications import listeners as notification_listeners
     from app.reports import listeners as report_listeners
 
     live_listeners.connect()
     report_listeners.connect()
+    matching_listeners.connect()
     notification_listeners.connect()
 
 

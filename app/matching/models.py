@@ -90,6 +90,27 @@ class ProfileCategory(db.Model):
     live_alerts: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+class JobIndex(db.Model):
+    """What matching reads of each job, worked out once when the job is saved (its shift as
+    day or night, its pay per hour, the words of its title and requirements), so one seeker
+    is ranked against every open job inside the database."""
+
+    __tablename__ = "job_match_index"
+    __table_args__ = (Index("ix_job_match_index_category", "category"),)
+
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(32))
+    district: Mapped[str] = mapped_column(String(50))
+    pay_hourly: Mapped[float | None] = mapped_column(Float)
+    pay_piece: Mapped[float | None] = mapped_column(Float)
+    work_type: Mapped[str] = mapped_column(String(32))
+    shift: Mapped[str] = mapped_column(String(8))
+    daily_pay: Mapped[bool] = mapped_column(Boolean, default=False)
+    terms: Mapped[str] = mapped_column(Text, default="")  # |叉车|司机|…
+    # The job's updated_at when this row was made: a different one means it is stale.
+    job_updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class InviteKind(StrEnum):
     ROOM = "room"  # watch a live session
     FAIR = "fair"  # come to a fair

@@ -190,3 +190,71 @@ def sql_score(job: JobFacts, index):
 
 def _escape(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def sql_score_jobs(profile: ProfileFacts, index):
+    """The same score as `score`, for one profile, over the jobs' index table (its trade
+    rows only: candidates are read by category)."""
+
+    def has(word: str):
+        return index.terms.like(f"%{SEP}{_escape(word)}{SEP}%", escape="\\")
+
+    pay = literal(0)
+    if profile.pay_min is not None and profile.pay_unit == PayUnit.PIECE:
+        pay = case(
+            (and_(index.pay_piece.is_not(None), index.pay_piece >= profile.pay_min), W_PAY), else_=0
+        )
+    elif profile.pay_min is not None and profile.pay_unit is not None:
+        wanted = hourly(profile.pay_min, profile.pay_unit)
+        pay = case(
+            (and_(index.pay_hourly.is_not(None), index.pay_hourly >= wanted), W_PAY), else_=0
+        )
+    words = [*profile.certificate_stems, *profile.skill_terms]
+    skill = or_(*[has(w) for w in words]) if words else literal(False)
+
+    def among(column, values, points):
+        return case((column.in_(values), points), else_=0) if values else literal(0)
+
+    return (
+        literal(W_CATEGORY)
+        + among(index.district, list(profile.districts), W_DISTRICT)
+        + pay
+        + among(index.work_type, list(profile.work_types), W_WORK_TYPE)
+        + among(index.shift, list(profile.shifts), W_SHIFT)
+        + (
+            case((index.daily_pay.is_(True), W_DAILY_PAY), else_=0)
+            if profile.daily_pay
+            else literal(0)
+        )
+        + case((skill, W_SKILL), else_=0)
+    )
+
+
+def index_values(job, terms) -> dict:
+    """A job's row in the jobs' index."""
+    facts = job_facts(job, terms)
+    return {
+        "job_id": job.id,
+        "category": facts.category,
+        "district": facts.district,
+        "pay_hourly": facts.pay_hourly,
+        "pay_piece": facts.pay_max if facts.pay_unit == PayUnit.PIECE else None,
+        "work_type": facts.work_type,
+        "shift": facts.shift,
+        "daily_pay": facts.daily_pay,
+        "terms": pack(sorted(terms)),
+        "job_updated_at": job.updated_at,
+    }
+
+
+def facts_from_index(row, pay_max: float, pay_unit: str) -> JobFacts:
+    return JobFacts(
+        category=row.category,
+        district=row.district,
+        pay_max=pay_max,
+        pay_unit=pay_unit,
+        work_type=row.work_type,
+        shift=row.shift,
+        daily_pay=row.daily_pay,
+        terms=frozenset(t for t in row.terms.split(SEP) if t),
+    )

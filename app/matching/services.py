@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, cast, delete, func, select
+from sqlalchemy import delete, func, insert, or_, select
 
 from app.accounts.actor import Actor
 from app.accounts.models import Seeker
@@ -16,7 +16,7 @@ from app.db import utcnow
 from app.errors import Conflict, Forbidden, NotFound, RateLimited, ValidationError
 from app.extensions import db
 from app.fairs.models import OPEN_FAIR_STATUSES, Fair, Room, fair_jobs
-from app.jobs.models import Benefit, Job
+from app.jobs.models import Job
 from app.jobs.services import can_edit_job
 from app.matching import announcements
 from app.matching.models import (
@@ -24,6 +24,7 @@ from app.matching.models import (
     Invitation,
     InviteKind,
     InviteStatus,
+    JobIndex,
     JobSeekerProfile,
     ProfileCategory,
 )
@@ -36,12 +37,14 @@ from app.matching.scoring import (
     Match,
     ProfileFacts,
     bits,
+    facts_from_index,
     hourly,
+    index_values,
     job_facts,
-    job_shift,
     pack,
     score,
     sql_score,
+    sql_score_jobs,
 )
 from app.matching.vocabulary import certificate_stem, job_terms, tokens
 
@@ -176,41 +179,60 @@ class JobMatch:
     match: Match
 
 
-def rank_jobs(profile: JobSeekerProfile, limit: int = MAX_RESULTS) -> list[JobMatch]:
-    """Open jobs in the person's trades, best first (ties: newest first, then id)."""
-    facts = profile_facts(profile)
-    rows = db.session.execute(
-        select(
-            Job.id,
-            Job.category,
-            Job.district,
-            Job.pay_max,
-            Job.pay_unit,
-            Job.work_type,
-            Job.shift,
-            cast(Job.benefits, String).like(f'%"{Benefit.DAILY_PAY.value}"%'),
-            Job.title,
-            Job.requirements,
-            Job.updated_at,
-        ).where(Job.category.in_(facts.categories), Job.id.in_(open_job_ids()))
+def index_job(connection, job: Job) -> None:
+    """Write the job's row in the jobs' index (on every save of a job)."""
+    connection.execute(delete(JobIndex).where(JobIndex.job_id == job.id))
+    connection.execute(
+        insert(JobIndex).values(**index_values(job, job_terms(job.title, job.requirements or "")))
+    )
+
+
+def reindex_jobs() -> int:
+    """Index the jobs saved without it (written directly to the table, or before matching
+    existed) or changed since; returns how many."""
+    stale = db.session.scalars(
+        select(Job)
+        .outerjoin(JobIndex, JobIndex.job_id == Job.id)
+        .where(or_(JobIndex.job_id.is_(None), JobIndex.job_updated_at != Job.updated_at))
     ).all()
-    found = []
-    for row in rows:
-        job = JobFacts(
-            category=str(row[1]),
-            district=row[2],
-            pay_max=float(row[3]),
-            pay_unit=str(row[4]),
-            work_type=str(row[5]),
-            shift=job_shift(row[6]),
-            daily_pay=bool(row[7]),
-            terms=job_terms(row[8], row[9] or ""),
-        )
-        match = score(job, facts)
-        if match.score >= MIN_SCORE:
-            found.append((match.score, row[10], row[0], match))
-    found.sort(key=lambda f: (-f[0], -f[1].timestamp(), f[2]))
-    return [JobMatch(job_id, match) for _s, _t, job_id, match in found[:limit]]
+    connection = db.session.connection()
+    for job in stale:
+        index_job(connection, job)
+    db.session.flush()
+    return len(stale)
+
+
+_indexed_engines: set = set()
+
+
+def _ensure_indexed() -> None:
+    """Once per process and database: catch up on jobs saved without the index (after that
+    every save of a job keeps it)."""
+    key = db.engine.url.render_as_string()
+    if key not in _indexed_engines:
+        if reindex_jobs():
+            db.session.commit()
+        _indexed_engines.add(key)
+
+
+def rank_jobs(profile: JobSeekerProfile, limit: int = MAX_RESULTS) -> list[JobMatch]:
+    """Open jobs in the person's trades, best first (ties: newest first, then id), ranked
+    inside the database; reasons are worked out for the jobs returned only."""
+    _ensure_indexed()
+    facts = profile_facts(profile)
+    points = sql_score_jobs(facts, JobIndex).label("score")
+    rows = db.session.execute(
+        select(JobIndex, Job.pay_max, Job.pay_unit, points)
+        .join(Job, Job.id == JobIndex.job_id)
+        .where(JobIndex.category.in_(facts.categories), JobIndex.job_id.in_(open_job_ids()))
+        .where(points >= MIN_SCORE)
+        .order_by(points.desc(), Job.updated_at.desc(), Job.id)
+        .limit(limit)
+    ).all()
+    return [
+        JobMatch(row.job_id, score(facts_from_index(row, pay_max, str(unit)), facts))
+        for row, pay_max, unit, _points in rows
+    ]
 
 
 def my_matches(actor: Actor, limit: int = MAX_RESULTS) -> list[tuple[Job, Match]]:

@@ -162,3 +162,46 @@ def test_a_seeker_sees_open_matching_jobs_best_first(
     db.session.commit()
     found = matching.my_matches(Actor.of(user))
     assert [(job.title, m.score) for job, m in found] == [("叉车司机", 100), ("仓库搬运", 65)]
+
+
+def test_ranking_jobs_in_the_database_agrees_with_the_reference(db, make_user, make_job, make_fair):
+    from sqlalchemy import select
+
+    from app.matching.models import JobIndex
+    from app.matching.scoring import facts_from_index, sql_score_jobs
+
+    fair = make_fair()
+    for kw in (
+        {"title": "叉车司机", "category": "logistics", "shift": "夜班", "benefits": ["daily_pay"]},
+        {
+            "title": "分拣员",
+            "category": "logistics",
+            "district": "东园镇",
+            "pay_unit": "month",
+            "pay_min": 5000,
+            "pay_max": 6000,
+        },
+        {
+            "title": "计件包装",
+            "category": "logistics",
+            "pay_unit": "piece",
+            "pay_min": 1,
+            "pay_max": 2,
+            "requirements": "会叉车",
+        },
+    ):
+        fair.jobs.append(make_job(**kw))
+    db.session.commit()
+    user = make_user("seeker")
+    profile = matching.save_profile(
+        Actor.of(user), _profile(pay_min=180, pay_unit="day", skills=["包装"])
+    )
+    facts = matching.profile_facts(profile)
+    rows = db.session.execute(
+        select(JobIndex, sql_score_jobs(facts, JobIndex), JobIndex.job_id)
+    ).all()
+    assert len(rows) == 3
+    for row, points, job_id in rows:
+        job = db.session.get(type(fair.jobs[0]), job_id)
+        assert points == score(facts_from_index(row, job.pay_max, str(job.pay_unit)), facts).score
+        assert points == score(matching.facts_of_job(job), facts).score
