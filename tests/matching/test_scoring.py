@@ -167,10 +167,12 @@ def test_a_seeker_sees_open_matching_jobs_best_first(
 def test_ranking_jobs_in_the_database_agrees_with_the_reference(db, make_user, make_job, make_fair):
     from sqlalchemy import select
 
+    from app.jobs.models import Job
     from app.matching.models import JobIndex
     from app.matching.scoring import facts_from_index, sql_score_jobs
 
     fair = make_fair()
+    jobs = []
     for kw in (
         {"title": "叉车司机", "category": "logistics", "shift": "夜班", "benefits": ["daily_pay"]},
         {
@@ -202,6 +204,6 @@ def test_ranking_jobs_in_the_database_agrees_with_the_reference(db, make_user, m
     ).all()
     assert len(rows) == 3
     for row, points, job_id in rows:
-        job = db.session.get(type(fair.jobs[0]), job_id)
+        job = db.session.get(Job, job_id)
         assert points == score(facts_from_index(row, job.pay_max, str(job.pay_unit)), facts).score
         assert points == score(matching.facts_of_job(job), facts).score
