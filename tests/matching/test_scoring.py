@@ -192,7 +192,8 @@ def test_ranking_jobs_in_the_database_agrees_with_the_reference(db, make_user, m
             "requirements": "会叉车",
         },
     ):
-        fair.jobs.append(make_job(**kw))
+        jobs.append(make_job(**kw))
+    fair.jobs.extend(jobs)
     db.session.commit()
     user = make_user("seeker")
     profile = matching.save_profile(
@@ -207,3 +208,5 @@ def test_ranking_jobs_in_the_database_agrees_with_the_reference(db, make_user, m
         job = db.session.get(Job, job_id)
         assert points == score(facts_from_index(row, job.pay_max, str(job.pay_unit)), facts).score
         assert points == score(matching.facts_of_job(job), facts).score
+    # 叉车司机 35+15+10+5+5+10, 分拣员 35+20+15+10, 计件包装 35+10+10 (no pay in pieces wanted)
+    assert sorted(points for _row, points, _id in rows) == [55, 80, 80]
