@@ -26,6 +26,10 @@ ENV_SRT_PORTS = "FAIRCAST_SRT_PORTS"
 ENV_HLS_PROFILE = "FAIRCAST_HLS_PROFILE"
 ENV_HLS_RENDITIONS = "FAIRCAST_HLS_RENDITIONS"
 ENV_PROXY_COUNT = "FAIRCAST_PROXY_COUNT"
+ENV_SMS_BACKEND = "FAIRCAST_SMS_BACKEND"
+ENV_REALNAME_VERIFIER = "FAIRCAST_REALNAME_VERIFIER"
+# Keys of the real SMS and identity-check providers: FAIRCAST_SMS_ALIYUN_ACCESS_KEY_ID …
+ENV_PROVIDER_PREFIX = "FAIRCAST_"
 # "1" lets Web Push go to http:// services on loopback addresses (tests); never by default.
 ENV_PUSH_ALLOW_LOOPBACK = "FAIRCAST_PUSH_ALLOW_LOOPBACK"
 
@@ -92,6 +96,26 @@ class Settings:
     # How many proxies (nginx, a load balancer) stand in front and append X-Forwarded-For:
     # only their word is taken for the client's address; 0 trusts nobody's.
     proxy_count: int = field(default_factory=lambda: int(os.environ.get(ENV_PROXY_COUNT, "0")))
+
+    # Where text messages go: "log" (server log and the outbox table), "aliyun" or "tencent".
+    sms_backend: str = field(default_factory=lambda: os.environ.get(ENV_SMS_BACKEND, "log"))
+    # How a seeker's name + resident ID number is checked: "checksum" (GB 11643, offline) or
+    # "aliyun" (the authority's two-factor check through a provider's HTTP API).
+    realname_verifier: str = field(
+        default_factory=lambda: os.environ.get(ENV_REALNAME_VERIFIER, "checksum")
+    )
+    # Provider keys and options (FAIRCAST_SMS_ALIYUN_ACCESS_KEY_ID and so on): see README.
+    providers: dict[str, str] = field(
+        default_factory=lambda: {
+            k[len(ENV_PROVIDER_PREFIX) :].lower(): v
+            for k, v in os.environ.items()
+            if k.startswith(("FAIRCAST_SMS_", "FAIRCAST_REALNAME_"))
+        }
+    )
+
+    def provider(self, name: str, default: str | None = None) -> str | None:
+        """A provider option, e.g. provider("sms_aliyun_access_key_id")."""
+        return self.providers.get(name, default)
 
     def flask_config(self) -> dict:
         """The Flask config keys derived from these settings."""

@@ -115,6 +115,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.matching import views as matching_views
     from app.notifications import views as notifications_views
     from app.onsite import views as onsite_views
+    from app.people import views as people_views
     from app.reports import views as reports_views
     from app.vendor import bp as vendor_bp
 
@@ -126,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
         matching_views.bp,
         notifications_views.bp,
         onsite_views.bp,
+        people_views.bp,
         reports_views.bp,
         i18n_bp,
         vendor_bp,

@@ -5,6 +5,8 @@ from app.accounts.models import (  # noqa: F401
     Employer,
     LoginFailure,
     LoginSession,
+    OneTimeCode,
+    RealNameAttempt,
     Seeker,
     User,
 )
@@ -34,3 +36,4 @@ from app.reports.models import (  # noqa: F401, E402
     RoomPerson,
     RoomStats,
 )
+from app.sms.models import SmsMessage  # noqa: F401

@@ -243,6 +243,25 @@ def disable_user(user: User) -> None:
     end_sessions(user)
 
 
+# The password of an account made for a seeker who signs in by SMS: matches no password.
+NO_PASSWORD = "!"  # noqa: S105 - a marker no hash check accepts
+
+
+def seeker_account(seeker: Seeker) -> User:
+    """The account a seeker signs in to, made the first time they prove their number."""
+    user = db.session.scalar(select(User).where(User.seeker_id == seeker.id))
+    if user is None:
+        user = User(
+            username=f"seeker-{seeker.id}",
+            password_hash=NO_PASSWORD,
+            role=Role.SEEKER,
+            seeker=seeker,
+        )
+        db.session.add(user)
+        db.session.flush()
+    return user
+
+
 def find_seeker(mobile: str) -> Seeker | None:
     """The person with this mobile number, if they are known."""
     normal = normalize_mobile(mobile)
@@ -251,11 +270,17 @@ def find_seeker(mobile: str) -> Seeker | None:
     return db.session.scalar(select(Seeker).where(Seeker.mobile == normal))
 
 
-def identify_seeker(identity: Identity, secret_key: str | None = None) -> Seeker:
-    """The person with this mobile number, created the first time it is seen."""
+def identify_seeker(
+    identity: Identity, secret_key: str | None = None, registered_by_id: str | None = None
+) -> Seeker:
+    """The person with this mobile number as staff (or an operator) know them, created the first
+    time it is seen: marked staff-registered (registered_by_id) until the person proves the
+    number themself. Never a browser's door: typing a number proves nothing."""
     seeker = find_seeker(identity.mobile)
     if seeker is None:
-        seeker = Seeker(name=identity.name, mobile=identity.mobile)
+        seeker = Seeker(
+            name=identity.name, mobile=identity.mobile, registered_by_id=registered_by_id
+        )
         db.session.add(seeker)
     elif not seeker.name:
         seeker.name = identity.name

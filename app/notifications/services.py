@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.actor import Actor
+from app.accounts.models import Seeker
 from app.config import DEFAULT_TIMEZONE
 from app.db import utcnow
 from app.errors import Forbidden, NotFound, ValidationError
@@ -19,6 +20,9 @@ from app.extensions import db
 from app.matching.models import JobSeekerProfile
 from app.notifications import webpush
 from app.notifications.models import Channel, Delivery, Kind, Notification, PushSubscription
+from app.sms import SmsUnavailable
+from app.sms import send as send_text
+from app.urls import absolute_url
 
 log = logging.getLogger(__name__)
 
@@ -205,9 +209,20 @@ def _send(row: Notification) -> None:
     if row.channel == Channel.WEB_PUSH:
         _send_push(row)
     elif row.channel == Channel.SMS:
-        raise webpush.PushFailed("no SMS gateway configured")
+        _send_sms(row)
     else:
         raise webpush.PushFailed(f"unknown channel {row.channel}")
+
+
+def _send_sms(row: Notification) -> None:
+    """A text through the SMS gateway: the title and the link that notes the tap."""
+    seeker = db.session.get(Seeker, row.seeker_id)
+    if seeker is None or not seeker.mobile or seeker.deleted_at is not None:
+        raise webpush.PushFailed("no mobile number")
+    try:
+        send_text(seeker.mobile, f"{row.title} {absolute_url(f'/n/{row.id}')}")
+    except SmsUnavailable as exc:
+        raise webpush.PushFailed(exc.message[:300]) from None
 
 
 def _send_push(row: Notification) -> None:

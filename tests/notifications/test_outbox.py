@@ -219,3 +219,17 @@ def test_the_host_pushing_a_card_alerts_within_seconds(db, make_user, forklift_r
             break
         time.sleep(0.05)
     assert [r.title for r in found] == ["正在直播：叉车司机，点此观看并报名"]
+
+
+def test_texts_go_through_the_sms_gateway_once(db, make_user, forklift_room):
+    from app.sms import outbox
+
+    room, host, job = forklift_room
+    seeker = make_user("seeker", mobile="13700001234")
+    register(seeker, notify={"in_app": True, "web_push": False, "sms": True})
+    alerts.alert_live_match(room.id, job.id)
+    alerts.alert_live_match(room.id, job.id)
+    [text] = outbox("13700001234")
+    assert text.text.startswith("正在直播：叉车司机，点此观看并报名 http://127.0.0.1:5000/n/")
+    [row] = rows(db, channel=Channel.SMS)
+    assert row.status == Delivery.SENT

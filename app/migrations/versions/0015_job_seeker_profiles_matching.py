@@ -2,7 +2,7 @@
 invitations; the notification outbox and Web Push subscriptions; jobs indexed by trade
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-11-30 08:12:11.263804
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 import app.db
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
