@@ -222,16 +222,23 @@ def rank_jobs(profile: JobSeekerProfile, limit: int = MAX_RESULTS) -> list[JobMa
     facts = profile_facts(profile)
     points = sql_score_jobs(facts, JobIndex).label("score")
     rows = db.session.execute(
-        select(JobIndex, Job.pay_max, Job.pay_unit, points)
-        .join(Job, Job.id == JobIndex.job_id)
+        select(JobIndex, points)
         .where(JobIndex.category.in_(facts.categories), JobIndex.job_id.in_(open_job_ids()))
         .where(points >= MIN_SCORE)
-        .order_by(points.desc(), Job.updated_at.desc(), Job.id)
+        .order_by(points.desc(), JobIndex.job_updated_at.desc(), JobIndex.job_id)
         .limit(limit)
     ).all()
+    pay = {
+        job_id: (pay_max, str(unit))
+        for job_id, pay_max, unit in db.session.execute(
+            select(Job.id, Job.pay_max, Job.pay_unit).where(
+                Job.id.in_([row.job_id for row, _p in rows])
+            )
+        )
+    }
     return [
-        JobMatch(row.job_id, score(facts_from_index(row, pay_max, str(unit)), facts))
-        for row, pay_max, unit, _points in rows
+        JobMatch(row.job_id, score(facts_from_index(row, *pay[row.job_id]), facts))
+        for row, _points in rows
     ]
 
 
@@ -284,11 +291,8 @@ def rank_seekers(
     facts = facts_of_job(job)
     index = ProfileCategory
     points = sql_score(facts, index).label("score")
-    query = (
-        select(index.profile_id, JobSeekerProfile.seeker_id, points)
-        .join(JobSeekerProfile, JobSeekerProfile.id == index.profile_id)
-        .where(index.category == facts.category)
-    )
+    # Ranked on the index alone (no join per candidate); whose each profile is comes after.
+    query = select(index.profile_id, points).where(index.category == facts.category)
     if discoverable is not None:
         query = query.where(index.discoverable.is_(discoverable))
     if live_alerts is not None:
@@ -296,7 +300,18 @@ def rank_seekers(
     query = query.where(points >= MIN_SCORE).order_by(points.desc(), index.profile_id)
     if limit is not None:
         query = query.limit(limit)
-    return [SeekerMatch(p, s, int(n)) for p, s, n in db.session.execute(query).all()]
+    ranked = db.session.execute(query).all()
+    owners: dict[str, str] = {}
+    ids = [profile_id for profile_id, _n in ranked]
+    for start in range(0, len(ids), 500):
+        owners.update(
+            db.session.execute(
+                select(JobSeekerProfile.id, JobSeekerProfile.seeker_id).where(
+                    JobSeekerProfile.id.in_(ids[start : start + 500])
+                )
+            ).all()
+        )
+    return [SeekerMatch(p, owners[p], int(n)) for p, n in ranked]
 
 
 def require_job_recruiter(actor: Actor, job_id: str) -> Job:

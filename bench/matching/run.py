@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -267,6 +268,9 @@ def main() -> None:
             seeker_times += timed(lambda profile=profile: services.rank_jobs(profile, 50), 1)
         print(f"  one job vs {args.seekers} seekers (top 50): {summary(job_times)}")
         print(f"  one seeker vs {args.jobs} open jobs (top 50): {summary(seeker_times)}")
+        db.session.remove()
+        db.engine.dispose()
+    shutil.rmtree(folder, ignore_errors=True)  # the SQLite file is about 100 MB
 
 
 if __name__ == "__main__":
