@@ -12,6 +12,7 @@ from app.api.views import body, committed, int_arg, reply, reply_many
 from app.matching import services as matching
 from app.matching.models import Invitation, JobSeekerProfile
 from app.matching.reasons import reasons_text
+from app.matching.report import market_report
 from app.matching.schemas import (
     FairRef,
     InviteIn,
@@ -306,3 +307,19 @@ def post_push_subscription():
 def get_push_key():
     """The server's VAPID public key (base64url), for subscribing to Web Push."""
     return reply(PushKeyOut(public_key=webpush.public_key()))
+
+
+class MarketReportOut(BaseModel):
+    profiles: int
+    discoverable: int
+    supply_demand: list[dict]
+    invitations: dict
+    notifications: dict
+    signups_from_notifications: int
+
+
+@endpoint("/matching/report", "GET", TAG, returns=MarketReportOut, errors=(401, 403))
+def get_market_report():
+    """Supply against demand by kind of work and town; invitations, notifications, sign-ups."""
+    refuse_export_only()
+    return reply(MarketReportOut(**market_report(require_actor())))
