@@ -4,12 +4,14 @@ the live toasts and the due pushes go out."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from flask import Flask
 from sqlalchemy import select
 
 from app.db import utcnow
 from app.extensions import db
+from app.fairs.models import OPEN_FAIR_STATUSES, Fair
 from app.jobs.models import Job
 from app.live import broadcast
 from app.live.models import Presence
@@ -18,6 +20,10 @@ from app.notifications.models import Channel, Kind, Notification
 from app.notifications.services import Message, deliver_due, in_app_json, local_day, notify
 
 log = logging.getLogger(__name__)
+
+REMINDER_BEFORE = timedelta(hours=1)
+SENDER_INTERVAL_S = 15
+SENDER_KEY = "faircast_notification_sender"
 
 
 def people_in_room(room_id: str) -> set[str]:
@@ -73,12 +79,83 @@ def alert_invited(
     _tell(created)
 
 
+def alert_fair_published(fair_id: str) -> list[Notification]:
+    """A fair was published with jobs that fit people: one message each (for the fair, naming
+    the best-fitting job), and a reminder an hour before its first session."""
+    fair = db.session.get(Fair, fair_id)
+    if fair is None or fair.status not in OPEN_FAIR_STATUSES:
+        return []
+    best: dict[str, tuple[int, Job]] = {}
+    for job in fair.jobs:
+        for match in rank_seekers(job, discoverable=None, live_alerts=True, limit=None):
+            if match.seeker_id not in best or match.score > best[match.seeker_id][0]:
+                best[match.seeker_id] = (match.score, job)
+    starts = min([r.starts_at for r in fair.rooms] or [fair.starts_at])
+    when = fair.local(starts).strftime("%m月%d日 %H:%M")
+    created = []
+    now = utcnow()
+    for seeker_id, (_score, job) in sorted(best.items()):
+        created += notify(
+            seeker_id,
+            Message(
+                kind=Kind.FAIR_PUBLISHED,
+                dedupe_key=f"fair:{fair.id}",
+                title=f"新招聘会：{fair.title}",
+                body=f"有适合你的岗位：{job.title}，{when} 开始",
+                url=f"/fairs/{fair.id}",
+                job_id=job.id,
+            ),
+            now,
+        )
+        remind_at = starts - REMINDER_BEFORE
+        if remind_at > now:
+            notify(
+                seeker_id,
+                Message(
+                    kind=Kind.FAIR_REMINDER,
+                    dedupe_key=f"fair-reminder:{fair.id}",
+                    title=f"一小时后开始：{fair.title}",
+                    body=f"{job.title} 等岗位，{when} 开始，点此进入",
+                    url=f"/fairs/{fair.id}",
+                    job_id=job.id,
+                ),
+                now,
+                at=remind_at,
+            )
+    db.session.commit()
+    _tell(created)
+    return created
+
+
 def _tell(created: list[Notification]) -> None:
     for row in created:
         if row.channel == Channel.IN_APP:
             broadcast.send_notification(row.seeker_id, in_app_json(row))
     if any(row.channel != Channel.IN_APP for row in created):
         deliver_due()
+
+
+def start_sender(app: Flask) -> None:
+    """Send what falls due (reminders, retries, the end of quiet hours) every few seconds, in
+    one background loop per process (not under tests, which call deliver_due themselves)."""
+    if app.testing or app.extensions.get(SENDER_KEY):
+        return
+    app.extensions[SENDER_KEY] = True
+    from app.extensions import socketio
+
+    def loop():
+        while True:
+            socketio.sleep(SENDER_INTERVAL_S)
+            with app.app_context():
+                try:
+                    deliver_due()
+                except Exception:
+                    log.exception("sending due notifications failed")
+                    db.session.rollback()
+                finally:
+                    db.session.remove()
+
+    socketio.start_background_task(loop)
 
 
 def in_background(app: Flask, work, *args) -> None:
@@ -96,3 +173,4 @@ def in_background(app: Flask, work, *args) -> None:
                 db.session.remove()
 
     socketio.start_background_task(run)
+    start_sender(app)

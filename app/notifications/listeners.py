@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
+from app.fairs.announcements import fair_changed
 from app.live import announcements as live
 from app.matching import announcements as matching
 from app.notifications import alerts
@@ -31,7 +32,12 @@ def _invited(
     )
 
 
+def _fair_changed(fair_id: str) -> None:
+    alerts.in_background(current_app._get_current_object(), alerts.alert_fair_published, fair_id)
+
+
 def connect() -> None:
     """Connect the notifications' listeners."""
+    fair_changed.connect(_fair_changed)
     live.card_pushed.connect(_card_pushed)
     matching.invited.connect(_invited)

@@ -22,6 +22,8 @@ class Kind(StrEnum):
     LIVE_MATCH = "live_match"
     INVITE = "invite"
     INVITE_ANSWER = "invite_answer"
+    FAIR_PUBLISHED = "fair_published"
+    FAIR_REMINDER = "fair_reminder"
 
 
 class Delivery(StrEnum):

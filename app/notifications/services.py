@@ -17,6 +17,7 @@ from app.config import DEFAULT_TIMEZONE
 from app.db import utcnow
 from app.errors import Forbidden, NotFound, ValidationError
 from app.extensions import db
+from app.live.broadcast import send_notification
 from app.matching.models import JobSeekerProfile
 from app.notifications import webpush
 from app.notifications.models import Channel, Delivery, Kind, Notification, PushSubscription
@@ -94,10 +95,13 @@ def _sent_today(seeker_id: str, moment: datetime) -> int:
     )
 
 
-def notify(seeker_id: str, message: Message, now: datetime | None = None) -> list[Notification]:
-    """Queue message for the person on each channel they want, at most once per dedupe key;
-    returns the rows created now (none when it was already queued)."""
+def notify(
+    seeker_id: str, message: Message, now: datetime | None = None, at: datetime | None = None
+) -> list[Notification]:
+    """Queue message for the person on each channel they want, at most once per dedupe key,
+    to go now or `at` (a reminder); returns the rows created now (none when already queued)."""
     now = now or utcnow()
+    due = at if at is not None and at > now else now
     profile = db.session.scalar(
         select(JobSeekerProfile).where(JobSeekerProfile.seeker_id == seeker_id)
     )
@@ -115,15 +119,16 @@ def notify(seeker_id: str, message: Message, now: datetime | None = None) -> lis
             url=message.url,
             job_id=message.job_id,
             created_at=now,
-            next_attempt_at=now,
+            next_attempt_at=due,
         )
         if channel == Channel.IN_APP:
-            row.status, row.sent_at = Delivery.SENT, now
+            if due <= now:
+                row.status, row.sent_at = Delivery.SENT, now
         else:
-            if _sent_today(seeker_id, now) >= DAILY_CAP:
+            if due <= now and _sent_today(seeker_id, now) >= DAILY_CAP:
                 row.status = Delivery.SKIPPED
                 row.last_error = "daily cap"
-            row.next_attempt_at = quiet_until(profile, now) or now
+            row.next_attempt_at = quiet_until(profile, due) or due
         try:
             with db.session.begin_nested():
                 db.session.add(row)
@@ -206,7 +211,10 @@ def deliver_due(now: datetime | None = None, limit: int = 500) -> int:
 
 
 def _send(row: Notification) -> None:
-    if row.channel == Channel.WEB_PUSH:
+    if row.channel == Channel.IN_APP:
+        # A reminder whose time has come: it joins the list, and open pages get the toast.
+        send_notification(row.seeker_id, in_app_json(row))
+    elif row.channel == Channel.WEB_PUSH:
         _send_push(row)
     elif row.channel == Channel.SMS:
         _send_sms(row)
@@ -260,8 +268,12 @@ def my_notifications(actor: Actor, limit: int = 100) -> list[Notification]:
     return list(
         db.session.scalars(
             select(Notification)
-            .where(Notification.seeker_id == _seeker(actor), Notification.channel == Channel.IN_APP)
-            .order_by(Notification.created_at.desc(), Notification.id)
+            .where(
+                Notification.seeker_id == _seeker(actor),
+                Notification.channel == Channel.IN_APP,
+                Notification.status == Delivery.SENT,
+            )
+            .order_by(Notification.sent_at.desc(), Notification.id)
             .limit(limit)
         )
     )

@@ -103,7 +103,14 @@ def upgrade() -> None:
         sa.Column(
             "kind",
             sa.Enum(
-                "live_match", "invite", "invite_answer", name="kind", native_enum=False, length=32
+                "live_match",
+                "invite",
+                "invite_answer",
+                "fair_published",
+                "fair_reminder",
+                name="kind",
+                native_enum=False,
+                length=32,
             ),
             nullable=False,
         ),
