@@ -127,6 +127,24 @@ def alert_fair_published(fair_id: str) -> list[Notification]:
     return created
 
 
+def alert_promoted(fair_id: str, fair_title: str, promoted: list[tuple[str, str]]) -> None:
+    """People who got a place from the waiting list hear of it."""
+    created = []
+    for registration_id, seeker_id in promoted:
+        created += notify(
+            seeker_id,
+            Message(
+                kind=Kind.WAITLIST_PROMOTED,
+                dedupe_key=f"promoted:{registration_id}",
+                title=f"候补成功：{fair_title}",
+                body="你已获得入场名额，点此查看入场券",
+                url=f"/registrations/{registration_id}",
+            ),
+        )
+    db.session.commit()
+    _tell(created)
+
+
 def _tell(created: list[Notification]) -> None:
     for row in created:
         if row.channel == Channel.IN_APP:

@@ -8,6 +8,7 @@ from app.fairs.announcements import fair_changed
 from app.live import announcements as live
 from app.matching import announcements as matching
 from app.notifications import alerts
+from app.onsite.announcements import waitlist_promoted
 
 
 def _card_pushed(room_id: str, fair_id: str, card: dict) -> None:
@@ -36,8 +37,14 @@ def _fair_changed(fair_id: str) -> None:
     alerts.in_background(current_app._get_current_object(), alerts.alert_fair_published, fair_id)
 
 
+def _promoted(fair_id: str, fair_title: str, promoted: list[tuple[str, str]]) -> None:
+    app = current_app._get_current_object()
+    alerts.in_background(app, alerts.alert_promoted, fair_id, fair_title, promoted)
+
+
 def connect() -> None:
     """Connect the notifications' listeners."""
     fair_changed.connect(_fair_changed)
+    waitlist_promoted.connect(_promoted)
     live.card_pushed.connect(_card_pushed)
     matching.invited.connect(_invited)

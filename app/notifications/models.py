@@ -24,6 +24,7 @@ class Kind(StrEnum):
     INVITE_ANSWER = "invite_answer"
     FAIR_PUBLISHED = "fair_published"
     FAIR_REMINDER = "fair_reminder"
+    WAITLIST_PROMOTED = "waitlist_promoted"
 
 
 class Delivery(StrEnum):

@@ -60,3 +60,33 @@ def test_publishing_tells_matching_people_and_the_reminder_waits(
     assert services.deliver_due(reminder.next_attempt_at) == 1
     listed = [n["title"] for n in api.get("/me/notifications", token=seeker_token).json]
     assert listed[0] == "一小时后开始：Gig-work fair"
+
+
+def test_a_place_from_the_waiting_list_is_announced(api, db, make_user, make_fair, token_for):
+    organiser = make_user("organiser")
+    staff = token_for(organiser)
+    fair = make_fair(capacity=1, organiser=organiser)
+    first = api.post(
+        f"/fairs/{fair.id}/registrations", {"name": "李一", "mobile": "13700000001"}, token=staff
+    )
+    second = api.post(
+        f"/fairs/{fair.id}/registrations", {"name": "李二", "mobile": "13700000002"}, token=staff
+    )
+    assert second.json["status"] == "waitlisted"
+    assert api.delete(f"/registrations/{first.json['id']}", token=staff).status_code == 200
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        db.session.rollback()
+        told = db.session.scalars(
+            select(Notification).where(Notification.kind == Kind.WAITLIST_PROMOTED)
+        ).all()
+        if told:
+            break
+        time.sleep(0.05)
+    assert [(n.seeker_id, n.title, n.url) for n in told] == [
+        (
+            second.json["person"]["id"],
+            "候补成功：Gig-work fair",
+            f"/registrations/{second.json['id']}",
+        )
+    ]
