@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from flask import url_for
+from datetime import date
+
+from flask import Response, request, url_for
 from pydantic import BaseModel
 
 from app.api.auth import refuse_export_only, require_actor
 from app.api.registry import endpoint
 from app.api.serializers import job_out
 from app.api.views import body, committed, int_arg, reply, reply_many
+from app.errors import ValidationError
+from app.matching import digest
 from app.matching import services as matching
 from app.matching.models import Invitation, JobSeekerProfile
 from app.matching.reasons import reasons_text
@@ -323,3 +327,48 @@ def get_market_report():
     """Supply against demand by kind of work and town; invitations, notifications, sign-ups."""
     refuse_export_only()
     return reply(MarketReportOut(**market_report(require_actor())))
+
+
+DIGEST_QUERY = {"date": {"type": "string", "format": "date"}}
+
+
+def _digest_day() -> date | None:
+    raw = request.args.get("date")
+    if raw is None:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError("Not a date.", {"date": "YYYY-MM-DD"}) from None
+
+
+@endpoint(
+    "/matching/digest.txt",
+    "GET",
+    TAG,
+    query=DIGEST_QUERY,
+    errors=(401, 403, 422),
+    content_type="text/plain",
+)
+def get_digest_text():
+    """Today's new jobs as a message for the market's WeChat groups (organisers)."""
+    day, jobs = digest.todays_jobs(require_actor(), _digest_day())
+    return Response(digest.digest_text(day, jobs), mimetype="text/plain")
+
+
+@endpoint(
+    "/matching/digest.png",
+    "GET",
+    TAG,
+    query=DIGEST_QUERY,
+    errors=(401, 403, 422),
+    content_type="image/png",
+)
+def get_digest_png():
+    """Today's new jobs as a shareable image, a QR code to each job's fair (organisers)."""
+    day, jobs = digest.todays_jobs(require_actor(), _digest_day())
+    return Response(
+        digest.digest_png(day, jobs),
+        mimetype="image/png",
+        headers={"Content-Disposition": f'attachment; filename="jobs-{day.isoformat()}.png"'},
+    )
