@@ -10,6 +10,8 @@ from sqlalchemy import delete, func, insert, or_, select
 
 from app.accounts.actor import Actor
 from app.accounts.models import Seeker
+from app.accounts.schemas import Identity
+from app.accounts.services import identify_seeker
 from app.announce import later
 from app.config import DEFAULT_TIMEZONE
 from app.db import utcnow
@@ -112,6 +114,16 @@ def save_profile(actor: Actor, data: ProfileIn, seeker_id: str | None = None) ->
     db.session.flush()
     _index(profile)
     return profile
+
+
+def register_on_behalf(actor: Actor, identity: Identity, data: ProfileIn) -> JobSeekerProfile:
+    """Staff at the service hall register a person by name and mobile (found if known, else
+    recorded as staff-registered until they prove the number themself) with the work they want."""
+    actor.require_full_access()
+    if not actor.is_organiser:
+        raise Forbidden("Only service staff register people on their behalf.")
+    seeker = identify_seeker(identity, registered_by_id=actor.user_id)
+    return save_profile(actor, data, seeker_id=seeker.id)
 
 
 def _skill_terms(profile: JobSeekerProfile) -> list[str]:

@@ -7,13 +7,15 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from app.accounts.doors import current_actor
+from app.accounts.schemas import Identity
 from app.announce import commit
-from app.errors import DomainError, ValidationError
+from app.errors import DomainError, Forbidden, ValidationError
 from app.jobs.models import Category, PayUnit, WorkType
 from app.live import operations as live
 from app.live.models import SignUpSource
 from app.matching import services
 from app.matching.reasons import reasons_text
+from app.matching.report import market_report
 from app.matching.schemas import ProfileIn
 from app.matching.vocabulary import (
     CERTIFICATES,
@@ -145,6 +147,46 @@ def _values_of(profile) -> dict:
         },
         "quiet_hours": quiet,
     }
+
+
+@bp.route("/hall/register", methods=["GET", "POST"])
+@login_required
+def hall_register():
+    """求职登记 at the service hall: staff register a person by name and mobile."""
+    actor = current_actor()
+    if not actor.is_organiser:
+        raise Forbidden("Only service staff register people on their behalf.")
+    errors: dict = {}
+    values: dict = {"notify": {"in_app": True, "web_push": True}, "quiet_hours": None}
+    saved = request.args.get("saved")
+    if request.method == "POST":
+        values = profile_from_form(request.form)
+        person = {
+            "name": request.form.get("person_name", ""),
+            "mobile": request.form.get("mobile", ""),
+        }
+        values.update(person_name=person["name"], mobile=person["mobile"])
+        try:
+            identity = parse(Identity, person)
+            profile_data = parse(
+                ProfileIn, {k: v for k, v in values.items() if k not in ("person_name", "mobile")}
+            )
+            profile = services.register_on_behalf(actor, identity, profile_data)
+            commit()
+            return redirect(url_for("matching.hall_register", saved=profile.seeker.name))
+        except ValidationError as exc:
+            errors = exc.fields or {"form": exc.message}
+    return render_template(
+        "matching/profile.html", values=values, errors=errors, saved=saved, staff=True, **_choices()
+    )
+
+
+@bp.route("/organiser/matching")
+@login_required
+def market():
+    """For organisers: registered people against open positions, and what matching did."""
+    report = market_report(current_actor())
+    return render_template("matching/market.html", report=report, label=category_label)
 
 
 @bp.route("/my/recommendations")

@@ -107,3 +107,30 @@ def test_a_host_finds_masked_people_and_invites_them(client, db, make_user, make
     other_client = client.application.test_client()
     login(other_client, other.username)
     assert other_client.get(f"/jobs/{job.id}/people").status_code == 404
+
+
+def test_staff_register_a_walk_in_at_the_service_hall(client, db, make_user):
+    from app.accounts.models import Seeker
+
+    organiser = make_user("organiser")
+    login(client, organiser.username)
+    token = csrf_token(client)
+    form = {**FORM, "person_name": "周杰", "mobile": "139 0000 2222", "csrf_token": token}
+    saved = client.post("/hall/register", data=form)
+    assert saved.status_code == 302
+    person = db.session.scalar(select(Seeker).where(Seeker.mobile == "13900002222"))
+    assert person.name == "周杰" and person.registered_by_id == organiser.id
+    profile = db.session.scalar(
+        select(JobSeekerProfile).where(JobSeekerProfile.seeker_id == person.id)
+    )
+    assert profile.registered_by_id == organiser.id and profile.categories == ["logistics"]
+    bad = client.post("/hall/register", data={**form, "mobile": "12345"})
+    assert bad.status_code == 200 and "mobile" in bad.get_data(as_text=True)
+
+    page = client.get("/organiser/matching").get_data(as_text=True)
+    assert "求职者" in page and "物流" in page
+
+    seeker_client = client.application.test_client()
+    login(seeker_client, make_user("seeker").username)
+    assert seeker_client.get("/hall/register").status_code == 403
+    assert seeker_client.get("/organiser/matching").status_code == 403
