@@ -228,7 +228,8 @@ def invites():
     return render_template("matching/invites.html", invites=services.my_invites(current_actor()))
 
 
-@bp.route("/my/invites/<id:invite_id>/<any(accept, decline):answer>", methods=["POST"])
+@bp.route("/my/invites/<id:invite_id>/accept", methods=["POST"], defaults={"answer": "accept"})
+@bp.route("/my/invites/<id:invite_id>/decline", methods=["POST"], defaults={"answer": "decline"})
 @login_required
 def answer(invite_id: str, answer: str):
     """Accept (sharing name and number with the employer) or decline an invitation."""
