@@ -17,6 +17,7 @@ from app.fairs.models import Fair, FairMode, FairStatus, Room
 from app.fairs.services import new_stream_key
 from app.jobs.models import Job
 from app.matching.demo import seed_matching
+from app.people.demo import seed_people_demo
 
 FAIR_TITLE = "台商区零工市场直播带岗暨线下招聘会"
 VENUE = "泉州台商投资区零工市场服务大厅（东园镇行政服务中心一楼）"
@@ -226,6 +227,7 @@ def seed_demo() -> dict[str, str]:
         room.starts_at, room.ends_at = now + start, now + end
     _seed_onsite(fair, employers)
     matching_pages = seed_matching(fair, find_user("seeker"), "host-suda")
+    people_urls = seed_people_demo()
     db.session.commit()
 
     rooms = sorted(fair.rooms, key=lambda r: r.starts_at)
@@ -240,6 +242,7 @@ def seed_demo() -> dict[str, str]:
         "Host's jobs": url_for("jobs.index"),
         "Sign in": url_for("accounts.login_page"),
         **matching_pages,
+        **people_urls,
     }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.accounts.actor import Actor
+from app.accounts.actor import VISITOR_PREFIX, Actor
 from app.announce import later
 from app.errors import Conflict, Forbidden, NotFound, RateLimited, ValidationError
 from app.extensions import db
@@ -70,7 +70,10 @@ def require_person(actor: Actor) -> str:
     if actor.seeker_id is None:
         if actor.is_staff:
             raise Forbidden("Hosts and organisers do not sign up for jobs.")
-        raise Forbidden("Tell us your name and mobile number first.", {"identity": "required"})
+        raise Forbidden(
+            "Sign in with your mobile number and the code we text you first.",
+            {"identity": "required"},
+        )
     return actor.seeker_id
 
 
@@ -276,11 +279,18 @@ def post_chat(actor: Actor, room_id: str, text: str) -> dict:
     may flood the room."""
     room = visible_room(actor, room_id)
     if not (actor.seeker_id or actor.is_authenticated):
-        raise Forbidden("Tell us your name before chatting.", {"identity": "required"})
+        raise Forbidden(
+            "Sign in with your mobile number before chatting.", {"identity": "required"}
+        )
     manager = can_manage_room(actor, room)
     if not manager and chat.is_muted(room.id, actor.person_key):
         raise Forbidden("You have been muted in this room.")
-    if not live_runtime().chat_limiter.allow(room.id, actor.person_key):
+    limiter = live_runtime().chat_limiter
+    # Per person, and per browser too: signing in as someone else does not reset the limit.
+    keys = [actor.person_key]
+    if actor.visitor_id and not manager:
+        keys.append(VISITOR_PREFIX + actor.visitor_id)
+    if not all([limiter.allow(room.id, key) for key in keys]):
         raise RateLimited("You are sending messages too fast; wait a few seconds.")
     message = chat.message_json(chat.store_message(room.id, actor, text, staff=manager))
     later(announcements.chat_posted, room_id=room.id, message=message)
