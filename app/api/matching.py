@@ -7,6 +7,7 @@ from datetime import date
 from flask import Response, request, url_for
 from pydantic import BaseModel
 
+from app.announce import commit
 from app.api.auth import refuse_export_only, require_actor
 from app.api.registry import endpoint
 from app.api.serializers import job_out
@@ -28,8 +29,8 @@ from app.matching.schemas import (
     QuietHours,
     SeekerMatchOut,
 )
+from app.notifications import alerts, webpush
 from app.notifications import services as notifications
-from app.notifications import webpush
 from app.schemas import Input, Text
 from app.urls import absolute_url
 
@@ -371,4 +372,34 @@ def get_digest_png():
         digest.digest_png(day, jobs),
         mimetype="image/png",
         headers={"Content-Disposition": f'attachment; filename="jobs-{day.isoformat()}.png"'},
+    )
+
+
+class SignupMessageIn(Input):
+    text: Text(500, 1, multiline=True)
+
+
+class SignupMessageOut(BaseModel):
+    signup_id: str
+    channels: list[str]
+
+
+@endpoint(
+    "/signups/{signup_id}/messages",
+    "POST",
+    TAG,
+    body=SignupMessageIn,
+    returns=SignupMessageOut,
+    status=201,
+    errors=(401, 403, 404, 422),
+)
+def post_signup_message(signup_id: str):
+    """Send a follow-up message to a person who signed up (the job's employer's hosts)."""
+    user = require_actor(write=True)
+    data = body(SignupMessageIn)
+    created = alerts.message_signup(user, signup_id, data.text)
+    commit()
+    alerts.tell(created)
+    return reply(
+        SignupMessageOut(signup_id=signup_id, channels=[r.channel.value for r in created]), 201
     )

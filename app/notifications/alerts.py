@@ -9,7 +9,8 @@ from datetime import timedelta
 from flask import Flask
 from sqlalchemy import select
 
-from app.db import utcnow
+from app.accounts.actor import Actor
+from app.db import new_id, utcnow
 from app.extensions import db
 from app.fairs.models import OPEN_FAIR_STATUSES, Fair
 from app.jobs.models import Job
@@ -18,6 +19,7 @@ from app.live.models import Presence
 from app.matching.services import rank_seekers
 from app.notifications.models import Channel, Kind, Notification
 from app.notifications.services import Message, deliver_due, in_app_json, local_day, notify
+from app.reports.followup import get_signup
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +144,32 @@ def alert_promoted(fair_id: str, fair_title: str, promoted: list[tuple[str, str]
             ),
         )
     db.session.commit()
+    _tell(created)
+
+
+def message_signup(actor: Actor, signup_id: str, text: str) -> list[Notification]:
+    """The employer follows up a person who signed up with a message (their hosts, organisers);
+    it reaches the person on the channels they chose."""
+    actor.require_full_access()
+    signup = get_signup(actor, signup_id)
+    job = signup.job
+    created = notify(
+        signup.seeker_id,
+        Message(
+            kind=Kind.EMPLOYER_MESSAGE,
+            dedupe_key=f"message:{new_id()}",
+            title=f"{job.employer_name}（{job.title}）给你留言",
+            body=text,
+            url="/my/notifications",
+            job_id=job.id,
+        ),
+    )
+    db.session.flush()
+    return created
+
+
+def tell(created: list[Notification]) -> None:
+    """After the commit: toasts for in-app rows, and send what is due now."""
     _tell(created)
 
 

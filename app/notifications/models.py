@@ -25,6 +25,7 @@ class Kind(StrEnum):
     FAIR_PUBLISHED = "fair_published"
     FAIR_REMINDER = "fair_reminder"
     WAITLIST_PROMOTED = "waitlist_promoted"
+    EMPLOYER_MESSAGE = "employer_message"
 
 
 class Delivery(StrEnum):
