@@ -21,7 +21,6 @@ class Channel(StrEnum):
 class Kind(StrEnum):
     LIVE_MATCH = "live_match"
     INVITE = "invite"
-    INVITE_ANSWER = "invite_answer"
     FAIR_PUBLISHED = "fair_published"
     FAIR_REMINDER = "fair_reminder"
     WAITLIST_PROMOTED = "waitlist_promoted"

@@ -105,9 +105,10 @@ def upgrade() -> None:
             sa.Enum(
                 "live_match",
                 "invite",
-                "invite_answer",
                 "fair_published",
                 "fair_reminder",
+                "waitlist_promoted",
+                "employer_message",
                 name="kind",
                 native_enum=False,
                 length=32,
