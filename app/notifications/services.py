@@ -32,6 +32,8 @@ ZONE = ZoneInfo(DEFAULT_TIMEZONE)
 DAILY_CAP = 5
 MAX_ATTEMPTS = 5
 FIRST_RETRY_S = 30
+# Browsers one person may receive pushes in (a new one replaces the oldest).
+MAX_SUBSCRIPTIONS = 10
 # While one process sends a row, others leave it alone for this long.
 LEASE_S = 60
 
@@ -311,5 +313,16 @@ def subscribe(actor: Actor, endpoint: str, p256dh: str, auth: str) -> PushSubscr
         subscription = PushSubscription(endpoint=endpoint)
         db.session.add(subscription)
     subscription.seeker_id, subscription.p256dh, subscription.auth = seeker_id, p256dh, auth
+    subscription.created_at = utcnow()
+    db.session.flush()
+    # A person's browsers, newest first: the oldest beyond the limit are forgotten.
+    stale = db.session.scalars(
+        select(PushSubscription)
+        .where(PushSubscription.seeker_id == seeker_id)
+        .order_by(PushSubscription.created_at.desc(), PushSubscription.id)
+        .offset(MAX_SUBSCRIPTIONS)
+    ).all()
+    for old_one in stale:
+        db.session.delete(old_one)
     db.session.flush()
     return subscription

@@ -233,3 +233,17 @@ def test_texts_go_through_the_sms_gateway_once(db, make_user, forklift_room):
     assert text.text.startswith("正在直播：叉车司机，点此观看并报名 http://127.0.0.1:5000/n/")
     [row] = rows(db, channel=Channel.SMS)
     assert row.status == Delivery.SENT
+
+
+def test_a_person_keeps_at_most_ten_browsers(db, make_user, monkeypatch):
+    monkeypatch.setenv("FAIRCAST_PUSH_ALLOW_LOOPBACK", "1")
+    seeker = make_user("seeker")
+    keys = BrowserKeys()
+    for n in range(services.MAX_SUBSCRIPTIONS + 2):
+        services.subscribe(
+            Actor.of(seeker), f"http://127.0.0.1:9/push/{n}", keys.p256dh, keys.auth_b64
+        )
+        commit()
+    kept = {s.endpoint for s in db.session.scalars(select(PushSubscription))}
+    assert len(kept) == services.MAX_SUBSCRIPTIONS
+    assert "http://127.0.0.1:9/push/0" not in kept and "http://127.0.0.1:9/push/11" in kept
