@@ -53,7 +53,7 @@ def alert_live_match(room_id: str, job_id: str) -> list[Notification]:
         dedupe_key=f"live:{job.id}:{local_day(now)}",
         title=f"正在直播：{job.title}，点此观看并报名",
         body=f"{job.employer_name} · {job.district} · {job.pay_min:g}-{job.pay_max:g}",
-        url=f"/rooms/{room_id}",
+        url=f"/rooms/{room_id}?via=notification&job={job.id}",
         job_id=job.id,
     )
     created = []

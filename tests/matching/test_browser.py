@@ -141,7 +141,7 @@ def test_notification_to_room_to_sign_up(browser, site):
     screenshot(seeker, "matching-live-toast-phone")
 
     toast.first.click()
-    seeker.wait_for_url(f"**/rooms/{seeded['room_id']}")
+    seeker.wait_for_url(f"**/rooms/{seeded['room_id']}?via=notification&job={seeded['job_id']}")
     card = seeker.locator("#pinned .job-card")
     expect(card).to_contain_text("叉车司机")
     seeker.click("#pinned button.signup")
@@ -159,6 +159,6 @@ def test_notification_to_room_to_sign_up(browser, site):
             {"s": seeded["seeker_id"], "j": seeded["job_id"]},
         ).scalar_one()
     engine.dispose()
-    assert opened is not None and signed == "live"
+    assert opened is not None and signed == "notification"
     phone.close()
     assert errors.errors == []

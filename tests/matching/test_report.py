@@ -27,7 +27,8 @@ def test_a_sign_up_after_a_tapped_notification_is_counted(
 
     login(client, seeker.username)
     opened = client.get(f"/n/{note.id}")
-    assert opened.status_code == 302 and opened.location.endswith(f"/rooms/{room.id}")
+    assert opened.status_code == 302
+    assert opened.location.endswith(f"/rooms/{room.id}?via=notification&job={job.id}")
     signed = client.post(
         f"/api/v1/fairs/{room.fair_id}/signups",
         json={"job_id": job.id, "source": "page"},

@@ -213,8 +213,16 @@ def upgrade() -> None:
     with op.batch_alter_table("jobs", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_jobs_category"), ["category"], unique=False)
 
+    # Sign-ups in a live room reached from a notification get their own source and counter.
+    with op.batch_alter_table("signup_counts", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("notification", sa.Integer(), server_default="0", nullable=False)
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("signup_counts", schema=None) as batch_op:
+        batch_op.drop_column("notification")
     with op.batch_alter_table("jobs", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_jobs_category"))
 
