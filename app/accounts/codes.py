@@ -127,7 +127,10 @@ def send_code(mobile: str, purpose: str, *, ip: str, browser: str | None) -> Non
 
 def verify_code(mobile: str, purpose: str, code: str) -> None:
     """Accept the newest code sent for purpose to mobile, once; Unauthorized when it is wrong,
-    expired, used or tried too often, ValidationError when it is not six digits."""
+    expired, used or tried too often, ValidationError when it is not six digits.
+
+    Call it before writing anything else in the unit of work: a wrong try is committed at once
+    (so rolling the request back does not give the try back)."""
     mobile, purpose = valid_mobile(mobile), _purpose(purpose)
     code = (code or "").strip() if isinstance(code, str) else ""
     if not CODE_RE.match(code):

@@ -3,6 +3,8 @@ mobile-verified, ID checked, real-name verified (the district platform's headlin
 
 from __future__ import annotations
 
+import pytest
+
 from app.accounts.actor import Actor
 from app.accounts.models import RealNameLevel, Seeker
 from app.accounts.schemas import Identity
@@ -60,3 +62,59 @@ def test_report_and_dashboard_count_people_by_verification(client, db, live_room
     assert dashboard["people"]["registered"] == 4 and dashboard["people"]["mobile_verified"] == 3
     verified = db.session.query(Seeker).filter_by(mobile="13800138001").one()
     assert verified.real_name_level == RealNameLevel.ID_CHECKED
+
+
+@pytest.mark.postgres
+def test_people_levels_on_postgresql(postgres_url, tmp_path):
+    """The fair's people (a union over sign-ups, tickets, check-ins and viewers) on PostgreSQL."""
+    from app.accounts.seekers import CONSENT_VERSION
+    from app.db import utcnow
+    from app.extensions import db as database
+    from app.fairs.models import Fair, FairMode, FairStatus
+    from app.migrate import upgrade
+    from app.reports.models import FairPerson
+    from app.reports.services import _fair_seekers, people_levels
+    from tests.fixtures.realtime import seeding_app
+    from tests.fixtures.values import hours_from_now
+
+    upgrade(postgres_url)
+    app = seeding_app(postgres_url, tmp_path / "media")
+    with app.app_context():
+        organiser = make_organiser()
+        fair = Fair(
+            title="PG",
+            mode=FairMode.ONLINE,
+            status=FairStatus.LIVE,
+            starts_at=hours_from_now(-1),
+            ends_at=hours_from_now(2),
+            created_by_id=organiser.id,
+        )
+        watcher = Seeker(
+            name="甲",
+            mobile="13800000001",
+            mobile_verified_at=utcnow(),
+            consent_version=CONSENT_VERSION,
+        )
+        elsewhere = Seeker(name="乙", mobile="13800000002")
+        database.session.add_all([fair, watcher, elsewhere])
+        database.session.flush()
+        database.session.add(FairPerson(fair_id=fair.id, person_key=f"s:{watcher.id}"))
+        database.session.add(FairPerson(fair_id=fair.id, person_key="v:some-browser"))
+        database.session.flush()
+        assert people_levels(_fair_seekers(fair.id)) == {
+            "registered": 1,
+            "mobile_verified": 1,
+            "id_checked": 0,
+            "real_name_verified": 0,
+        }
+        assert people_levels()["registered"] == 2
+        database.session.rollback()
+        database.engine.dispose()
+
+
+def make_organiser():
+    from app.accounts.models import Role
+    from app.accounts.schemas import NewUser
+    from app.accounts.services import create_user
+
+    return create_user(NewUser(role=Role.ORGANISER, username="pg-organiser", password="x" * 10))

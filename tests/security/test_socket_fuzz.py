@@ -18,6 +18,7 @@ from app.live.eventnames import (
     WITHDRAW,
 )
 from app.live.runtime import live_runtime
+from tests.fixtures.people import identify_live
 from tests.fixtures.sockets import NS
 
 EVENTS = [JOIN, LEAVE, PUSH_CARD, UNPIN_CARD, SIGN_UP, WITHDRAW, IDENTIFY, CHAT, MODERATE]
@@ -41,7 +42,7 @@ def clients(connect, live_room, token_for, db):
     cockpit = connect(token=token_for(host))
     for client in (viewer, cockpit):
         client.emit(JOIN, {"room_id": room.id}, namespace=NS, callback=True)
-    viewer.emit(IDENTIFY, {"name": "Fuzz", "mobile": "13800138000"}, namespace=NS, callback=True)
+    identify_live(viewer, "Fuzz", "13800138000")  # a seeker, so fuzzing reaches sign-ups and chat
     return room, jobs, viewer, cockpit
 
 
