@@ -31,6 +31,8 @@ ENV_SMS_BACKEND = "FAIRCAST_SMS_BACKEND"
 ENV_REALNAME_VERIFIER = "FAIRCAST_REALNAME_VERIFIER"
 # Keys of the real SMS and identity-check providers: FAIRCAST_SMS_ALIYUN_ACCESS_KEY_ID …
 ENV_PROVIDER_PREFIX = "FAIRCAST_"
+# "1" lets Web Push go to http:// services on loopback addresses (tests); never by default.
+ENV_PUSH_ALLOW_LOOPBACK = "FAIRCAST_PUSH_ALLOW_LOOPBACK"
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 # The public URL while nothing is served yet and FAIRCAST_PUBLIC_URL is unset.

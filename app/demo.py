@@ -16,6 +16,7 @@ from app.extensions import db
 from app.fairs.models import Fair, FairMode, FairStatus, Room
 from app.fairs.services import new_stream_key
 from app.jobs.models import Job
+from app.matching.demo import seed_matching
 from app.people.demo import seed_people_demo
 
 FAIR_TITLE = "台商区零工市场直播带岗暨线下招聘会"
@@ -225,6 +226,7 @@ def seed_demo() -> dict[str, str]:
             db.session.add(room)
         room.starts_at, room.ends_at = now + start, now + end
     _seed_onsite(fair, employers)
+    matching_pages = seed_matching(fair, find_user("seeker"), "host-suda")
     people_urls = seed_people_demo()
     db.session.commit()
 
@@ -242,6 +244,7 @@ def seed_demo() -> dict[str, str]:
         "QR posters": url_for("onsite.posters", fair_id=fair.id),
         "Host's jobs": url_for("jobs.index"),
         "Sign in": url_for("accounts.login_page"),
+        **matching_pages,
         **people_urls,
     }
 

@@ -117,6 +117,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.i18n import bp as i18n_bp
     from app.jobs import views as jobs_views
     from app.live import views as live_views
+    from app.matching import views as matching_views
+    from app.notifications import views as notifications_views
     from app.onsite import views as onsite_views
     from app.people import views as people_views
     from app.reports import views as reports_views
@@ -127,6 +129,8 @@ def _register_blueprints(app: Flask) -> None:
         fairs_views.bp,
         jobs_views.bp,
         live_views.bp,
+        matching_views.bp,
+        notifications_views.bp,
         onsite_views.bp,
         people_views.bp,
         reports_views.bp,
@@ -141,10 +145,14 @@ def _register_blueprints(app: Flask) -> None:
 def _connect_listeners() -> None:
     """Who hears what happens (app/announce.py); connecting twice changes nothing."""
     from app.live import listeners as live_listeners
+    from app.matching import listeners as matching_listeners
+    from app.notifications import listeners as notification_listeners
     from app.reports import listeners as report_listeners
 
     live_listeners.connect()
     report_listeners.connect()
+    matching_listeners.connect()
+    notification_listeners.connect()
 
 
 def _register_error_handlers(app: Flask) -> None:

@@ -25,6 +25,8 @@ from app.live.models import (  # noqa: F401
     Upload,
     VisitorLink,
 )
+from app.matching.models import Invitation, JobSeekerProfile, ProfileCategory  # noqa: F401, E402
+from app.notifications.models import Notification, PushSubscription  # noqa: F401, E402
 from app.onsite.models import Booth, CheckIn, Registration, RegistrationLock  # noqa: F401
 from app.reports.models import (  # noqa: F401, E402
     FairPerson,

@@ -12,11 +12,14 @@ from app.jobs.models import Job
 from app.jobs.schemas import JobOut
 from app.live.locations import ingest_urls, media_urls
 from app.live.runtime import stream_runtime
+from app.matching.vocabulary import discrimination_flags
 from app.urls import absolute_url
 
 
 def job_out(job: Job) -> JobOut:
-    return JobOut.model_validate(job)
+    out = JobOut.model_validate(job)
+    out.requirement_flags = discrimination_flags(job.title, job.requirements)
+    return out
 
 
 def fair_out(fair: Fair) -> FairOut:

@@ -61,7 +61,7 @@ class Job(db.Model):
     id: Mapped[str] = mapped_column(IdColumn(), primary_key=True, default=new_id)
     employer_id: Mapped[str] = mapped_column(ForeignKey("employers.id"), index=True)
     title: Mapped[str] = mapped_column(String(100))
-    category: Mapped[Category] = mapped_column(enum_type(Category))
+    category: Mapped[Category] = mapped_column(enum_type(Category), index=True)
     pay_min: Mapped[float] = mapped_column(Numeric(10, 2, asdecimal=False))
     pay_max: Mapped[float] = mapped_column(Numeric(10, 2, asdecimal=False))
     pay_unit: Mapped[PayUnit] = mapped_column(enum_type(PayUnit))

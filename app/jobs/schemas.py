@@ -90,3 +90,6 @@ class JobOut(Output):
     requirements: str
     contact: str
     updated_at: datetime
+    # Conditions the law forbids (age, sex, ethnicity, home_region) found in the title or
+    # requirements: shown to the organiser so the wording is fixed.
+    requirement_flags: list[str] = []

@@ -14,6 +14,7 @@ from app.live.eventnames import (
     CHAT_DELETED,
     COUNTS,
     NAMESPACE,
+    NOTIFICATION,
     STATE,
     STREAM,
 )
@@ -31,6 +32,16 @@ MAX_INTERVAL = 2.0
 def room_channel(room_id: str) -> str:
     """The Socket.IO room every viewer of a live room is in."""
     return f"room:{room_id}"
+
+
+def person_channel(seeker_id: str) -> str:
+    """The Socket.IO room every live connection of one person is in (for their toasts)."""
+    return f"person:{seeker_id}"
+
+
+def send_notification(seeker_id: str, notification: dict) -> None:
+    """Tell a person's open pages about a new message (the live toast)."""
+    socketio.emit(NOTIFICATION, notification, to=person_channel(seeker_id), namespace=NAMESPACE)
 
 
 def emit_to_room(event: str, room_id: str, payload: dict) -> None:

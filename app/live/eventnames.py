@@ -21,3 +21,4 @@ CARD_UNPINNED = "card_unpinned"
 COUNTS = "counts"
 CHAT_DELETED = "chat_deleted"
 STREAM = "stream"
+NOTIFICATION = "notification"  # a new message for the connected person (a toast)

@@ -66,7 +66,7 @@ log = logging.getLogger(__name__)
 # an app context alone, which is far cheaper than a request context.
 APP_CONTEXT_EVENTS = frozenset({SIGN_UP, WITHDRAW})
 # Where a viewer's own sign-up can come from in a room.
-ROOM_SOURCES = (SignUpSource.LIVE, SignUpSource.REPLAY)
+ROOM_SOURCES = (SignUpSource.LIVE, SignUpSource.REPLAY, SignUpSource.NOTIFICATION)
 MAX_EVENT_BYTES = 4096
 INTERNAL_ERROR = {"code": "internal", "message": N_("Something went wrong."), "fields": {}}
 # Events whose effect other viewers must see: their sender is told when it may not have.
@@ -140,6 +140,8 @@ class LiveNamespace(Namespace):
         except (Unauthorized, Forbidden) as exc:
             raise ConnectionRefusedError(exc.text) from None
         runtime.registry.add(Connection(sid=request.sid, actor=actor))
+        if actor.seeker_id is not None:
+            join_room(broadcast.person_channel(actor.seeker_id))
         return True
 
     def on_disconnect(self, reason=None):
@@ -253,7 +255,8 @@ class LiveNamespace(Namespace):
         payload = parse(SignUpIn, data)
         if payload.source not in ROOM_SOURCES:
             raise ValidationError(
-                "Sign-ups here come from the live room or its replay.", {"source": "live or replay"}
+                "Sign-ups here come from the live room, its replay or a notification.",
+                {"source": "live, replay or notification"},
             )
         operations.require_person(connection.actor)
         self._in_room(connection, payload.room_id)

@@ -39,6 +39,8 @@ class SignUpSource(StrEnum):
     REPLAY = "replay"
     PAGE = "page"
     ONSITE = "onsite"
+    # In a live room, reached by tapping a notification about the job (岗位找人's alerts).
+    NOTIFICATION = "notification"
 
 
 # The sources' values, in order: the columns of the counts and of the reports.
@@ -193,6 +195,7 @@ class SignUpCount(db.Model):
     replay: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     page: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     onsite: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    notification: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     intents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     hires: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 

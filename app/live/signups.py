@@ -15,6 +15,10 @@ from app.live.models import SIGN_UP_SOURCES, CardPush, SignUp, SignUpCount, Sign
 
 Key = tuple[str, str, str]  # fair_id, seeker_id, job_id
 
+# Sign-ups made while the room is on air, tied to the card shown then (a tapped notification
+# leads into the live room too).
+ON_AIR = (SignUpSource.LIVE, SignUpSource.NOTIFICATION)
+
 
 @dataclass(frozen=True)
 class SignUpRequest:
@@ -99,9 +103,7 @@ def record_signups(requests: list[SignUpRequest]) -> list[SignUpResult]:
         first_of.setdefault(request.key, request)
     now = utcnow()
     table = SignUp.__table__
-    live_rooms = {
-        r.room_id for r in first_of.values() if r.source == SignUpSource.LIVE and r.room_id
-    }
+    live_rooms = {r.room_id for r in first_of.values() if r.source in ON_AIR and r.room_id}
     cards = _pinned_cards(live_rooms)
     rows = [
         {
@@ -112,7 +114,7 @@ def record_signups(requests: list[SignUpRequest]) -> list[SignUpResult]:
             "room_id": r.room_id,
             "source": r.source.value,
             "created_at": now,
-            "card_id": cards.get((r.room_id, r.job_id)) if r.source == SignUpSource.LIVE else None,
+            "card_id": cards.get((r.room_id, r.job_id)) if r.source in ON_AIR else None,
         }
         for _key, r in sorted(first_of.items())
     ]
@@ -187,7 +189,7 @@ def _reactivate(requests: list[SignUpRequest], now, cards: dict[tuple[str, str],
                 source=request.source.value,
                 room_id=request.room_id,
                 card_id=cards.get((request.room_id, request.job_id))
-                if request.source == SignUpSource.LIVE
+                if request.source in ON_AIR
                 else None,
             )
         )

@@ -18,6 +18,7 @@ from app.accounts.actor import Actor
 from app.accounts.models import Seeker
 from app.accounts.schemas import Identity
 from app.accounts.services import find_seeker, identify_seeker
+from app.announce import later
 from app.db import insert_for, new_id, utcnow
 from app.errors import N_, Conflict, Forbidden, NotFound, ValidationError
 from app.extensions import db
@@ -25,6 +26,7 @@ from app.fairs.models import Fair
 from app.live import operations as live
 from app.live.models import SignUpSource
 from app.live.signups import SignUpResult
+from app.onsite.announcements import waitlist_promoted
 from app.onsite.models import (
     TICKET_CODE_LENGTH,
     Booth,
@@ -261,6 +263,13 @@ def fill_places(fair: Fair) -> list[Registration]:
     for registration in promoted:
         registration.confirm()
     db.session.flush()
+    if promoted:
+        later(
+            waitlist_promoted,
+            fair_id=fair.id,
+            fair_title=fair.title,
+            promoted=[(r.id, r.seeker_id) for r in promoted],
+        )
     return promoted
 
 

@@ -18,6 +18,7 @@ class BySource(Output):
     replay: int
     page: int
     onsite: int
+    notification: int = 0
 
 
 class JobFigures(Output):

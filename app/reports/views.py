@@ -74,6 +74,7 @@ def source_labels() -> dict[str, str]:
         SignUpSource.REPLAY.value: _("Replay"),
         SignUpSource.PAGE.value: _("Fair page"),
         SignUpSource.ONSITE.value: _("On site"),
+        SignUpSource.NOTIFICATION.value: _("From a notification"),
     }
 
 

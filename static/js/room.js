@@ -15,6 +15,9 @@ const notice = toast($("notice"));
 
 const state = { me: { identified: false, signed_up: [] }, counts: {}, cards: [], pinned: null };
 const pending = new Set(); // job ids whose sign-up tap has not been acknowledged yet
+// Arrived by tapping a notification about this job: its sign-up is counted as from the notification.
+const arrival = new URLSearchParams(location.search);
+const notifiedJob = arrival.get("via") === "notification" ? arrival.get("job") : null;
 let waitingForIdentity = null; // the job whose tap asked for the name and number
 
 const socket = connectRoom(config.room_id, {
@@ -162,7 +165,8 @@ async function tap(jobId) {
 async function signUp(jobId) {
   pending.add(jobId);
   renderCards();
-  const reply = await request(socket, "sign_up", { room_id: config.room_id, job_id: jobId });
+  const source = jobId === notifiedJob ? "notification" : "live";
+  const reply = await request(socket, "sign_up", { room_id: config.room_id, job_id: jobId, source });
   if (reply.ok) {
     pending.delete(jobId);
     if (!state.me.signed_up.includes(jobId)) state.me.signed_up.push(jobId);

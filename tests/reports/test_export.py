@@ -101,7 +101,13 @@ def test_fairs_jobs_and_statistics(api, db, tokens, scene):
     stats = api.get("/export/statistics", token=tokens["export"]).get_json()["items"]
     assert [s["fair_id"] for s in stats] == [fair.id]
     assert stats[0]["signups"] == 2
-    assert stats[0]["signups_by_source"] == {"live": 0, "replay": 1, "page": 1, "onsite": 0}
+    assert stats[0]["signups_by_source"] == {
+        "live": 0,
+        "replay": 1,
+        "page": 1,
+        "onsite": 0,
+        "notification": 0,
+    }
     by_job = {j["job_id"]: j for j in stats[0]["jobs"]}
     assert by_job[job1.id]["signups_by_source"]["page"] == 1
 

@@ -109,7 +109,13 @@ def test_turnout_sign_ups_and_conversion(db, clock, scene, make_user):
     assert report["checkins"] == 2
     jobs = {j["job_id"]: j for j in report["jobs"]}
     assert jobs[job1.id]["signups"] == 1  # Bob (live); Cat withdrew
-    assert jobs[job1.id]["signups_by_source"] == {"live": 1, "replay": 0, "page": 0, "onsite": 0}
+    assert jobs[job1.id]["signups_by_source"] == {
+        "live": 1,
+        "replay": 0,
+        "page": 0,
+        "onsite": 0,
+        "notification": 0,
+    }
     assert jobs[job2.id]["signups_by_source"]["replay"] == 1
     assert jobs[job1.id]["pushes"] == 1 and jobs[job1.id]["signups_while_shown"] == 1
     assert jobs[job1.id]["viewers_while_shown"] == 2 and jobs[job1.id]["conversion"] == 0.5

@@ -175,7 +175,10 @@ def test_report_equals_a_direct_computation_from_the_raw_events(db, built):
     by_job = {j["job_id"]: j for j in report["jobs"]}
     sources = Counter((s.job_id, s.source.value) for s in active)
     for job in fair.jobs:
-        expected = {src: sources[(job.id, src)] for src in ("live", "replay", "page", "onsite")}
+        expected = {
+            src: sources[(job.id, src)]
+            for src in ("live", "replay", "page", "onsite", "notification")
+        }
         assert by_job[job.id]["signups_by_source"] == expected, job.title
         assert by_job[job.id]["signups"] == sum(expected.values())
         assert by_job[job.id]["intents"] == sum(
