@@ -13,7 +13,15 @@ APP = Path(__file__).resolve().parents[1] / "app"
 
 # Lower layers first; a module may import from its own layer and the layers below it.
 CORE = 0
-LAYER_OF_PACKAGE = {"accounts": 1, "jobs": 2, "fairs": 2, "live": 3, "onsite": 4, "reports": 4}
+LAYER_OF_PACKAGE = {
+    "accounts": 1,
+    "jobs": 2,
+    "fairs": 2,
+    "live": 3,
+    "onsite": 4,
+    "reports": 4,
+    "contracts": 4,
+}
 WEB = 5  # the REST API, every area's pages, and what only pages use
 COMPOSITION = 6  # wires everything together: the factory, the command line, the demo
 WEB_MODULES = {"api", "i18n", "labels", "vendor", "web"}
