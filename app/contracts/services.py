@@ -31,6 +31,7 @@ from app.contracts.schemas import ContractIn, SignIn
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationError
 from app.extensions import db
+from app.fairs.models import Fair
 from app.jobs.models import Job, PayUnit, WorkType
 from app.live.models import SignUp
 
@@ -289,7 +290,7 @@ def offer_contract(actor: Actor, data: ContractIn, settings: Settings) -> Contra
         "employer": {"name": employer.name, "credit_code": employer.credit_code},
         "worker": {"name": seeker.name, "id_number_masked": seeker.id_number_masked},
     }
-    fair = signup.fair
+    fair = db.session.get(Fair, signup.fair_id)
     contract = Contract(
         job_id=job.id,
         employer_id=employer.id,
