@@ -1,0 +1,138 @@
+"""Contract services without HTTP: the document, the signatures as pyHanko's own validator
+sees them, the evidence chain, expiry, and templates an organiser edits."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+from asn1crypto import pem
+from asn1crypto import x509 as asn1_x509
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+from pypdf import PdfReader
+
+from app.accounts.actor import Actor
+from app.contracts import authority, services
+from app.contracts.models import ContractEvent, ContractStatus
+from app.contracts.schemas import ContractIn, SignIn
+from app.db import utcnow
+from app.errors import Conflict
+from tests.fixtures.values import PASSWORD
+
+
+def offered(deal, settings, **changes):
+    data = ContractIn.model_validate({**deal.terms, **changes})
+    return services.offer_contract(Actor.of(deal.host), data, settings)
+
+
+def signed(deal, settings, db):
+    contract = offered(deal, settings)
+    services.send_contract(Actor.of(deal.host), contract.id, settings)
+    for user in (deal.worker, deal.host):
+        services.sign_contract(Actor.of(user), contract.id, SignIn(password=PASSWORD), settings)
+    db.session.commit()
+    return contract
+
+
+def trust_root(settings) -> asn1_x509.Certificate:
+    """The CA as anyone gets it: the PEM the public URL serves."""
+    _, _, der = pem.unarmor(authority.authority(settings).pem)
+    return asn1_x509.Certificate.load(der)
+
+
+def pyhanko_statuses(pdf: bytes, root) -> list:
+    context = ValidationContext(trust_roots=[root], allow_fetching=False)
+    reader = PdfFileReader(BytesIO(pdf), strict=False)
+    return [validate_pdf_signature(s, context) for s in reader.embedded_signatures]
+
+
+def test_the_pdf_is_a4_with_chinese_text_page_numbers_and_its_origin(deal, settings, db):
+    contract = offered(deal, settings, terms={"extra": "加班需双方书面确认。" * 150})
+    reader = PdfReader(BytesIO(contract.document))
+    assert len(reader.pages) == 2
+    for number, page in enumerate(reader.pages, 1):
+        assert (round(page.mediabox.width), round(page.mediabox.height)) == (595, 842)  # A4
+        text = page.extract_text()
+        assert f"第 {number} 页 / 共 2 页" in text
+        assert f"FairCast {contract.id} · 零工市场招聘会 · 仓库分拣员" in text
+    first = reader.pages[0].extract_text()
+    assert "零工（日结）劳务协议" in first and "恒达物流" in first and "张三" in first
+    assert "350***********1234" in first and "200 元/天" in first
+    assert contract.sha256 == contract.content_sha256
+
+
+def test_pyhankos_validator_accepts_the_signed_pdf_and_rejects_a_changed_one(deal, settings, db):
+    contract = signed(deal, settings, db)
+    root = trust_root(settings)
+    statuses = pyhanko_statuses(contract.document, root)
+    assert len(statuses) == 2
+    assert all(s.intact and s.valid and s.trusted for s in statuses)
+    assert statuses[-1].coverage.name == "ENTIRE_FILE"
+
+    tampered = bytearray(contract.document)
+    spot = contract.document.index(b"stream") + 200  # inside the page content
+    tampered[spot] ^= 0x20
+    statuses = pyhanko_statuses(bytes(tampered), root)
+    assert not any(s.intact and s.valid for s in statuses)
+
+
+def test_another_ca_is_not_trusted(deal, settings, db, tmp_path):
+    contract = signed(deal, settings, db)
+    settings.contract_ca_dir = str(tmp_path / "someone-else")
+    statuses = pyhanko_statuses(contract.document, trust_root(settings))
+    assert all(s.intact for s in statuses) and not any(s.trusted for s in statuses)
+
+
+def test_the_evidence_chain_shows_a_changed_step(deal, settings, db):
+    contract = signed(deal, settings, db)
+    events, intact = services.evidence(contract)
+    assert intact and events[0].prev_hash == "0" * 64
+    assert {e.document_sha256 for e in events[:2]} == {contract.content_sha256}
+    step = db.session.get(ContractEvent, events[2].id)
+    step.ip = "10.0.0.99"  # someone rewrites where a signature came from
+    db.session.commit()
+    assert services.evidence(contract)[1] is False
+
+
+def test_an_unsigned_offer_expires(deal, settings, db):
+    contract = offered(deal, settings)
+    services.send_contract(Actor.of(deal.host), contract.id, settings)
+    contract.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    with pytest.raises(Conflict):
+        services.sign_contract(
+            Actor.of(deal.worker), contract.id, SignIn(password=PASSWORD), settings
+        )
+    assert contract.status == ContractStatus.EXPIRED
+
+
+def test_an_organisers_template_is_used_and_versioned(deal, settings, db, tmp_path):
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "gig.txt.j2").write_text(
+        "{# version: 2027.2 #}\n# 日结协议（本区版）\n甲方：{{ employer.name }}\n乙方：{{ worker.name }}\n",
+        encoding="utf-8",
+    )
+    settings.contract_templates = str(folder)
+    contract = offered(deal, settings)
+    assert contract.template_version.startswith("2027.2+")
+    assert contract.text.startswith("# 日结协议（本区版）")
+
+
+def test_a_template_cannot_reach_python(deal, settings, tmp_path):
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "gig.txt.j2").write_text("{{ ''.__class__.__mro__[1].__subclasses__() }}")
+    settings.contract_templates = str(folder)
+    with pytest.raises(Exception, match="unsafe|access"):
+        offered(deal, settings)
+
+
+def test_a_second_open_offer_for_the_same_person_and_job_is_refused(deal, settings, db):
+    offered(deal, settings)
+    db.session.commit()
+    with pytest.raises(Conflict):
+        offered(deal, settings, pay_amount=210)
