@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import resource
 import sys
 from datetime import timedelta
@@ -48,6 +49,10 @@ def run_server(settings: Settings, host: str, port: int) -> None:
     from app.live.runtime import stream_runtime
 
     streaming.install_signal_handlers(stream_runtime(app).supervisor())
+    # The `log` SMS backend's messages (demo codes) go to the server's output.
+    sms_log = logging.getLogger("faircast.sms")
+    sms_log.setLevel(logging.INFO)
+    sms_log.addHandler(logging.StreamHandler())
     open_files = _raise_open_files_limit()
     click.echo(
         f"FairCast serving on http://{host}:{port} (async mode {settings.async_mode}, "
@@ -232,6 +237,29 @@ def token_revoke(username: str, token_id: str | None) -> None:
             raise click.ClickException(exc.message) from None
         database.session.commit()
         click.echo(f"Revoked {len(ids)} token(s) of {username}.")
+
+
+@cli.group()
+def sms() -> None:
+    """Text messages."""
+
+
+@sms.command("outbox")
+@click.option("--mobile", default=None, help="only the messages to this number")
+def sms_outbox(mobile: str | None) -> None:
+    """Print the messages the `log` SMS backend kept, newest last."""
+    from app.sms import outbox
+    from app.validators import normalize_mobile
+
+    with _app_context():
+        number = None
+        if mobile is not None:
+            number = normalize_mobile(mobile)
+            if number is None:
+                raise click.ClickException(f"Not a mobile number: {mobile}")
+        for message in outbox(number):
+            when = message.created_at.isoformat(timespec="seconds")
+            click.echo(f"{when} {message.mobile} {message.text}")
 
 
 def _user(username: str):

@@ -38,6 +38,11 @@ ENV_OFFER_DAYS = "FAIRCAST_OFFER_DAYS"
 # The district's minimum wage per pay unit (yuan); a piece rate has none.
 DEFAULT_MIN_WAGE = "hour=24,day=190,month=2690"
 
+ENV_SMS_BACKEND = "FAIRCAST_SMS_BACKEND"
+ENV_REALNAME_VERIFIER = "FAIRCAST_REALNAME_VERIFIER"
+# Keys of the real SMS and identity-check providers: FAIRCAST_SMS_ALIYUN_ACCESS_KEY_ID …
+ENV_PROVIDER_PREFIX = "FAIRCAST_"
+
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 # Forms and JSON bodies; video uploads raise their own limit.
 MAX_REQUEST_BYTES = 1024 * 1024
@@ -135,6 +140,26 @@ class Settings:
             if unit.strip() and amount.strip():
                 wages[unit.strip()] = float(amount)
         return wages
+
+    # Where text messages go: "log" (server log and the outbox table), "aliyun" or "tencent".
+    sms_backend: str = field(default_factory=lambda: os.environ.get(ENV_SMS_BACKEND, "log"))
+    # How a seeker's name + resident ID number is checked: "checksum" (GB 11643, offline) or
+    # "aliyun" (the authority's two-factor check through a provider's HTTP API).
+    realname_verifier: str = field(
+        default_factory=lambda: os.environ.get(ENV_REALNAME_VERIFIER, "checksum")
+    )
+    # Provider keys and options (FAIRCAST_SMS_ALIYUN_ACCESS_KEY_ID and so on): see README.
+    providers: dict[str, str] = field(
+        default_factory=lambda: {
+            k[len(ENV_PROVIDER_PREFIX) :].lower(): v
+            for k, v in os.environ.items()
+            if k.startswith(("FAIRCAST_SMS_", "FAIRCAST_REALNAME_"))
+        }
+    )
+
+    def provider(self, name: str, default: str | None = None) -> str | None:
+        """A provider option, e.g. provider("sms_aliyun_access_key_id")."""
+        return self.providers.get(name, default)
 
     def flask_config(self) -> dict:
         """The Flask config keys derived from these settings."""

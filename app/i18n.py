@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, request, session, url_for
+from flask import Blueprint, has_request_context, redirect, request, session, url_for
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
@@ -15,7 +15,10 @@ bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
-    """The language chosen with the switch, else the browser's preference, else Chinese."""
+    """The language chosen with the switch, else the browser's preference, else Chinese
+    (also outside a request: the command line, background work)."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
     chosen = session.get(SESSION_KEY)
     if chosen in LANGUAGES:
         return chosen

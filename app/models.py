@@ -5,6 +5,7 @@ from app.accounts.models import (  # noqa: F401
     Employer,
     LoginFailure,
     LoginSession,
+    OneTimeCode,
     Seeker,
     User,
 )
@@ -33,3 +34,4 @@ from app.reports.models import (  # noqa: F401, E402
     RoomPerson,
     RoomStats,
 )
+from app.sms.models import SmsMessage  # noqa: F401

@@ -15,6 +15,7 @@ APP = Path(__file__).resolve().parents[1] / "app"
 CORE = 0
 LAYER_OF_PACKAGE = {
     "accounts": 1,
+    "sms": 1,
     "jobs": 2,
     "fairs": 2,
     "live": 3,

@@ -7,23 +7,26 @@ import re
 import secrets
 
 from flask import current_app, g, request, session
-from flask_login import current_user
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app.accounts.actor import Actor
-from app.accounts.models import Seeker
-from app.accounts.services import token_for
+from app.accounts.models import Seeker, User
+from app.accounts.services import (
+    end_login_session,
+    seeker_account,
+    start_login_session,
+    token_for,
+)
 from app.db import utcnow
-from app.errors import Unauthorized
-from app.extensions import db
+from app.errors import Forbidden, Unauthorized
 
 # A random id the room page keeps in a cookie: one browser, before its viewer says who they are.
 VISITOR_COOKIE = "fc_vid"
 VISITOR_ID_RE = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
 # The sign-in record of this browser (see LoginSession), kept in Flask's signed session.
 LOGIN_SESSION_KEY = "login_session"
-# The person a browser said it belongs to (name and mobile) without signing in.
-SEEKER_SESSION_KEY = "seeker_id"
 # A token's last use is written at most this often (seconds): reads stay cheap.
 TOKEN_TOUCH_SECONDS = 60
 
@@ -101,18 +104,39 @@ def token_actor(raw: str, **door) -> Actor:
 
 
 def session_actor(**door) -> Actor:
-    """The actor of this browser's session: its signed-in user, or who it said it was."""
+    """The actor of this browser's session: its signed-in user (a seeker signs in by proving
+    their number with a code), else an anonymous browser."""
     if current_user.is_authenticated:
         return Actor.of(
             current_user._get_current_object(),
             login_session_id=session.get(LOGIN_SESSION_KEY),
             **door,
         )
-    seeker_id = session.get(SEEKER_SESSION_KEY)
-    seeker = db.session.get(Seeker, seeker_id) if isinstance(seeker_id, str) else None
-    if seeker is not None:
-        return Actor(seeker_id=seeker.id, name=seeker.name, **door)
     return Actor.anonymous(**door)
+
+
+def sign_in_user(user: User) -> None:
+    """Bind this browser's session to user (after a password or a code proved who they are)."""
+    session[LOGIN_SESSION_KEY] = start_login_session(user).id
+    login_user(user)
+    g.pop("actor", None)
+
+
+def sign_in_seeker(seeker: Seeker) -> User:
+    """Bind this browser's session to a seeker who just proved their mobile number: from now on
+    current_actor().seeker_id is theirs, here and on live connections opened with it."""
+    user = seeker_account(seeker)
+    if not user.active:
+        raise Forbidden(_("This account is disabled."))
+    sign_in_user(user)
+    return user
+
+
+def sign_out() -> None:
+    """End this browser's sign-in: its session and its live connections stop working."""
+    end_login_session(session.pop(LOGIN_SESSION_KEY, None))
+    logout_user()
+    g.pop("actor", None)
 
 
 def current_actor() -> Actor:

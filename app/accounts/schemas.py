@@ -88,3 +88,57 @@ class NewUser(Input):
         if not all(c.isalnum() or c in "._-" for c in value):
             raise ValueError("use letters, digits, dot, dash or underscore")
         return value
+
+
+class CodeRequest(Input):
+    """A mobile number to text a sign-in code to."""
+
+    mobile: Text(20, 1)
+
+
+class CodeSent(Output):
+    """When the next code may be asked for (the same answer for every number)."""
+
+    retry_after_s: int
+
+
+class CodeProof(Input):
+    """The code that came by SMS; consent to the privacy notice at the first verification."""
+
+    mobile: Text(20, 1)
+    code: Text(10, 1)
+    consent: bool = False
+
+
+class SeekerOut(Output):
+    id: str
+    name: str
+    verified_mobile: bool
+    real_name_level: str
+
+
+class SignedIn(Output):
+    """A bearer token for apps (the page's session is signed in too) and who it stands for."""
+
+    token: str
+    seeker: SeekerOut
+
+
+class MeOut(SeekerOut):
+    """A seeker's own record, as only they (and organisers) see it."""
+
+    mobile: str | None
+    id_number_masked: str | None
+    staff_registered: bool
+    consent_version: str | None
+    consented_at: datetime | None
+    created_at: datetime
+
+
+class MePatch(Input):
+    name: Name
+
+
+class RealNameIn(Input):
+    name: Name
+    id_number: Text(30, 1)

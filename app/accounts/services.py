@@ -243,6 +243,25 @@ def disable_user(user: User) -> None:
     end_sessions(user)
 
 
+# The password of an account made for a seeker who signs in by SMS: matches no password.
+NO_PASSWORD = "!"  # noqa: S105 - a marker no hash check accepts
+
+
+def seeker_account(seeker: Seeker) -> User:
+    """The account a seeker signs in to, made the first time they prove their number."""
+    user = db.session.scalar(select(User).where(User.seeker_id == seeker.id))
+    if user is None:
+        user = User(
+            username=f"seeker-{seeker.id}",
+            password_hash=NO_PASSWORD,
+            role=Role.SEEKER,
+            seeker=seeker,
+        )
+        db.session.add(user)
+        db.session.flush()
+    return user
+
+
 def find_seeker(mobile: str) -> Seeker | None:
     """The person with this mobile number, if they are known."""
     normal = normalize_mobile(mobile)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from app.api import contracts, export, live, onsite, reports, views
+from app.api import contracts, export, live, onsite, people, reports, views
 from app.api.handlers import install_hooks
 from app.api.registry import build_blueprint
 
-ENDPOINT_MODULES = (views, live, onsite, reports, export, contracts)
+ENDPOINT_MODULES = (views, live, onsite, people, reports, export, contracts)
 
 
 def create_blueprint() -> Blueprint:

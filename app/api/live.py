@@ -1,15 +1,13 @@
-"""REST endpoints around live rooms: identifying a viewer, sign-ups outside a live card,
+"""REST endpoints around live rooms: sign-ups outside a live card,
 opening and ending broadcasts, premiere uploads."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from flask import request, session
+from flask import request
 from sqlalchemy import select
 
-from app.accounts.doors import SEEKER_SESSION_KEY
-from app.accounts.schemas import Identity
 from app.api.auth import actor, require_actor
 from app.api.registry import endpoint
 from app.api.serializers import room_out
@@ -21,30 +19,12 @@ from app.live import operations
 from app.live.models import SignUpSource, Upload
 from app.live.schemas import (
     GoLiveIn,
-    IdentityOut,
     MySignUpsOut,
     PageSignUpIn,
     SignUpOut,
     UploadOut,
 )
 from app.live.uploads import MAX_UPLOAD_BYTES
-from app.validators import mask_mobile
-
-
-@endpoint(
-    "/identity",
-    "POST",
-    "live",
-    body=Identity,
-    returns=IdentityOut,
-    auth=False,
-    errors=(400, 403, 409, 422),
-)
-def post_identity():
-    """Say who you are (name and mobile) before signing up."""
-    seeker = committed(operations.identify_viewer(actor(), body(Identity)))
-    session[SEEKER_SESSION_KEY] = seeker.id
-    return reply(IdentityOut(name=seeker.name, mobile=mask_mobile(seeker.mobile)))
 
 
 @endpoint(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict, deque
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from app.accounts.actor import Actor
 
@@ -53,10 +53,6 @@ class Connection:
         )
     )
     refusals: deque = field(default_factory=deque)
-
-    def identified_as(self, seeker_id: str, name: str) -> None:
-        """The viewer said who they are: from now on the connection acts as that person."""
-        self.actor = replace(self.actor, seeker_id=seeker_id, name=name)
 
     def allow(self) -> bool:
         """Spend one event from the budget; False when the connection is sending too fast."""

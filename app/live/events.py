@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable
 
 from flask import request
+from flask_babel import gettext as _
 from flask_socketio import Namespace, join_room, leave_room
 
 from app.accounts.actor import Actor
@@ -50,7 +51,6 @@ from app.live.schemas import (
     UnpinIn,
 )
 from app.schemas import parse
-from app.validators import mask_mobile
 
 log = logging.getLogger(__name__)
 
@@ -256,9 +256,22 @@ class LiveNamespace(Namespace):
         return {"count": result.count, "job_id": payload.job_id}
 
     def on_identify(self, connection: Connection, data) -> dict:
-        seeker = operations.identify_viewer(connection.actor, parse(IdentifyIn, data))
-        connection.identified_as(seeker.id, seeker.name)
-        return {"name": seeker.name, "mobile": mask_mobile(seeker.mobile)}
+        """The connection acts as the seeker a token from POST /api/v1/auth/verify stands for.
+        A bare name and mobile number proves nothing and is refused."""
+        payload = parse(IdentifyIn, data)
+        if not payload.token:
+            raise Unauthorized(
+                _("Prove your mobile number with the code we text you first."),
+                {"identity": "code required"},
+            )
+        actor = token_actor(
+            payload.token, ip=connection.actor.ip, visitor_id=connection.actor.visitor_id
+        )
+        if actor.seeker_id is None:
+            raise Forbidden(_("Only job seekers sign up for jobs."))
+        connection.actor = actor
+        operations.adopt_browser(actor)
+        return {"name": actor.name}
 
     def on_chat(self, connection: Connection, data) -> dict:
         payload = parse(ChatIn, data)

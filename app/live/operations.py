@@ -10,12 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
-
 from app.accounts.actor import Actor
-from app.accounts.models import Seeker
-from app.accounts.schemas import Identity
-from app.accounts.services import identify_seeker
 from app.announce import later
 from app.errors import Conflict, Forbidden, NotFound, RateLimited, ValidationError
 from app.extensions import db
@@ -171,16 +166,10 @@ def leave_rooms(actor: Actor, room_ids: set[str], sid: str, wait: bool = True) -
         announcements.presence_changed.send(room_id=room_id)
 
 
-def identify_viewer(actor: Actor, identity: Identity) -> Seeker:
-    """A viewer says who they are (name and mobile); their browser's viewing becomes theirs."""
-    if actor.is_staff:
-        raise Forbidden("Hosts and organisers do not sign up for jobs.")
-    if actor.is_authenticated:
-        raise Forbidden("Signed-in accounts already have an identity.")
-    seeker = identify_seeker(identity, current_app.config["SECRET_KEY"])
-    if actor.visitor_id:
-        link_visitor(actor.visitor_id, seeker.id)
-    return seeker
+def adopt_browser(actor: Actor) -> None:
+    """A viewer proved who they are (a code, a password): their browser's viewing is theirs."""
+    if actor.seeker_id and actor.visitor_id:
+        link_visitor(actor.visitor_id, actor.seeker_id)
 
 
 # Cards -----------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from app.accounts.schemas import Identity
 from app.live.models import SignUpSource
 from app.schemas import Id, Input, Output, Text
 
@@ -38,8 +37,11 @@ class ModerateIn(RoomRef):
     target: Id
 
 
-class IdentifyIn(Identity):
-    """Name and mobile number typed into the room page before a first sign-up."""
+class IdentifyIn(Input):
+    """A live connection becomes the seeker a token (from POST /api/v1/auth/verify) stands for;
+    a bare name and mobile number is no proof and is refused."""
+
+    token: Text(100, 1) | None = None
 
 
 class PageSignUpIn(Input):

@@ -8,15 +8,14 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
-from app.accounts.doors import SEEKER_SESSION_KEY, current_actor
+from app.accounts.doors import current_actor
 from app.accounts.models import Employer, Seeker
-from app.accounts.schemas import Identity
 from app.announce import commit
 from app.errors import DomainError, Forbidden, NotFound
 from app.extensions import db
@@ -24,9 +23,8 @@ from app.fairs import services as fairs
 from app.fairs.models import Fair
 from app.fairs.services import require_organiser
 from app.i18n import safe_next
-from app.live import operations as live
 from app.onsite import services
-from app.onsite.held import held_tickets, hold_ticket
+from app.onsite.held import held_tickets
 from app.onsite.models import Registration, RegistrationStatus
 from app.onsite.qr import qr_png, qr_svg
 from app.onsite.schemas import BoothIn
@@ -76,24 +74,20 @@ def register(fair_id: str):
         return redirect(url_for("onsite.ticket", registration_id=mine.id))
     if request.method == "GET":
         return _register_page(fair)
-    values = {k: request.form.get(k, "").strip() for k in ("name", "mobile")}
+    if not actor.is_authenticated:
+        # Who registers is proven by a code texted to their number, on the sign-in page.
+        return redirect(url_for("accounts.login_page", next=request.path, seeker=1))
     try:
-        if actor.is_authenticated:
-            seeker = _signed_in_seeker()
-            if seeker is None:
-                raise Forbidden(
-                    "Staff accounts do not register; walk-ins are registered at the desk."
-                )
-        else:
-            seeker = live.identify_viewer(actor, parse(Identity, values))
+        seeker = _signed_in_seeker()
+        if seeker is None:
+            raise Forbidden(
+                _("Staff accounts do not register; walk-ins are registered at the desk.")
+            )
         registration, _created = services.register_seeker(actor, fair, seeker, held_tickets())
     except DomainError as exc:
         db.session.rollback()
-        return _register_page(fair, values, exc.fields, exc.message, exc.status, exc.code)
+        return _register_page(fair, {}, exc.fields, exc.message, exc.status, exc.code)
     commit()
-    if not actor.is_authenticated:
-        session[SEEKER_SESSION_KEY] = seeker.id
-        hold_ticket(registration.id)
     return redirect(url_for("onsite.ticket", registration_id=registration.id))
 
 

@@ -1,7 +1,7 @@
 """contracts: offers, signatures per party and the hash-chained evidence trail
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0014
 Create Date: 2026-11-30 08:00:48.248049
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import app.db
 
 revision = "0016"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
