@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, request, url_for
+from flask import Response, jsonify, request, url_for
 
 from app.api.auth import actor, require_actor
 from app.api.registry import endpoint
@@ -118,6 +118,25 @@ def post_contract_cancel(contract_id: str):
     """Withdraw a draft or an offer not yet signed by both."""
     caller = require_actor(write=True)
     return reply(contract_out(committed(contracts.cancel_contract(caller, contract_id))))
+
+
+@endpoint(
+    "/contracts/{contract_id}/code",
+    "POST",
+    TAG,
+    status=202,
+    errors=(401, 403, 404, 409, 422, 429),
+)
+def post_contract_code(contract_id: str):
+    """Text the caller a one-time code to sign this contract with."""
+    caller = actor()
+    try:
+        contracts.send_sign_code(caller, contract_id)
+    except DomainError:
+        db.session.commit()  # keep what the rate limits count
+        raise
+    committed(None)
+    return jsonify({"sent": True}), 202
 
 
 @endpoint(

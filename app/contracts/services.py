@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select
 
 from app.accounts.actor import Actor
+from app.accounts.codes import send_code, verify_code
 from app.accounts.models import Seeker, User
 from app.accounts.services import authenticate
 from app.announce import Announcement, later
@@ -49,6 +50,8 @@ DEFAULT_TERMS = {
     WorkType.FULL_TIME: {"payment_day": "每月15日发放上月工资", "payment_method": "银行转账"},
 }
 GENESIS = "0" * 64
+# What a signing code proves (one-time codes are per purpose).
+SIGN_PURPOSE = "contract_sign"
 
 
 def _today() -> date:
@@ -402,10 +405,40 @@ def _prove(actor: Actor, party: Party, proof: SignIn, contract: Contract) -> str
             )
         authenticate(user.username, proof.password, actor.ip or "")
         return "password"
-    raise ValidationError(
-        "Signing with a code needs a verified mobile number; sign with your password.",
-        {"code": "not available"},
-    )
+    mobile = _mobile_of(party, contract)
+    if mobile is None:
+        raise ValidationError(
+            "There is no mobile number to check a code against; sign with your password.",
+            {"code": "no mobile number"},
+        )
+    verify_code(mobile, SIGN_PURPOSE, proof.code)
+    return "code"
+
+
+def _mobile_of(party: Party, contract: Contract) -> str | None:
+    """The verified number a signing code goes to: the worker's (hosts sign with a password)."""
+    if party != Party.WORKER:
+        return None
+    seeker = db.session.get(Seeker, contract.seeker_id)
+    return seeker.mobile if seeker is not None and seeker.mobile_verified_at else None
+
+
+def send_sign_code(actor: Actor, contract_id: str) -> None:
+    """Text the caller a one-time code that proves it is them signing this contract."""
+    contract = get_contract(actor, contract_id)
+    party = _party_of(actor, contract)
+    if party is None:
+        raise Forbidden("Only the parties sign a contract.")
+    if contract.status != ContractStatus.SENT or contract.signature_of(party) is not None:
+        raise Conflict("There is nothing for you to sign here.", {"status": contract.status})
+    mobile = _mobile_of(party, contract)
+    if mobile is None:
+        raise ValidationError(
+            "There is no verified mobile number to text; sign with your password.",
+            {"code": "no mobile number"},
+        )
+    send_code(mobile, SIGN_PURPOSE, ip=actor.ip or "", browser=actor.visitor_id)
+    record_event(contract, "code_sent", _who(actor), actor.ip)
 
 
 def sign_contract(actor: Actor, contract_id: str, proof: SignIn, settings: Settings) -> Contract:

@@ -8,6 +8,7 @@ import io
 import pytest
 
 from app.contracts.models import Contract
+from tests.fixtures.people import code_from_outbox
 from tests.fixtures.values import PASSWORD
 
 
@@ -214,3 +215,20 @@ def test_ca_certificate_is_public(client):
     response = client.get("/api/v1/contracts/ca.pem")
     assert response.status_code == 200
     assert response.data.startswith(b"-----BEGIN CERTIFICATE-----")
+
+
+def test_the_worker_signs_with_a_code_texted_to_their_verified_mobile(api, deal, tokens):
+    contract = offer(api, deal, tokens)
+    api.post(f"/contracts/{contract['id']}/send", token=tokens["host"])
+    path = f"/contracts/{contract['id']}"
+    assert api.post(path + "/code", token=tokens["host"]).status_code == 422  # hosts: password
+    assert api.post(path + "/code", token=tokens["worker"]).status_code == 202
+    code = code_from_outbox(deal.seeker.mobile)
+    wrong = "000000" if code != "000000" else "111111"
+    refused = api.post(path + "/sign", {"code": wrong}, token=tokens["worker"])
+    assert refused.status_code == 401
+    signed = api.post(path + "/sign", {"code": code}, token=tokens["worker"])
+    assert signed.status_code == 200, signed.get_json()
+    assert [s["party"] for s in signed.get_json()["signatures"]] == ["worker"]
+    again = api.post(path + "/sign", {"code": code}, token=tokens["worker"])
+    assert again.status_code == 409
