@@ -10,7 +10,7 @@ import json
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from app.accounts.actor import Actor
 from app.accounts.codes import send_code, verify_code
@@ -20,8 +20,6 @@ from app.announce import Announcement, later
 from app.config import DEFAULT_TIMEZONE, Settings
 from app.contracts import authority, documents, signing
 from app.contracts.models import (
-    COMPLETED_STATUSES,
-    SIGNED_STATUSES,
     Contract,
     ContractEvent,
     ContractSignature,
@@ -589,34 +587,6 @@ def verify_document(data: bytes, settings: Settings) -> dict:
             for c in checks
         ],
     }
-
-
-# Deals in the reports ----------------------------------------------------------------------
-
-
-def deal_counts(fair_id: str) -> dict[str, dict[str, float]]:
-    """Per job of the fair: contracts signed, completed, confirmed, disputed, wages confirmed."""
-    rows = db.session.execute(
-        select(Contract.job_id, Contract.status, func.count(), func.sum(Contract.paid_amount))
-        .where(Contract.fair_id == fair_id)
-        .group_by(Contract.job_id, Contract.status)
-    )
-    counts: dict[str, dict[str, float]] = {}
-    for job_id, status, n, paid in rows:
-        figures = counts.setdefault(
-            job_id,
-            {"signed": 0, "completed": 0, "confirmed": 0, "disputed": 0, "wages_confirmed": 0.0},
-        )
-        if status in SIGNED_STATUSES:
-            figures["signed"] += n
-        if status in COMPLETED_STATUSES:
-            figures["completed"] += n
-        if status == ContractStatus.CONFIRMED:
-            figures["confirmed"] += n
-            figures["wages_confirmed"] += float(paid or 0)
-        if status == ContractStatus.DISPUTED:
-            figures["disputed"] += n
-    return counts
 
 
 def contract_out(contract: Contract, pdf_url: str) -> dict:

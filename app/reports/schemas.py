@@ -35,6 +35,11 @@ class JobFigures(Output):
     conversion: float
     intents: int
     hires: int
+    contracts_signed: int = 0
+    contracts_completed: int = 0
+    contracts_confirmed: int = 0
+    contracts_disputed: int = 0
+    wages_confirmed: float = 0.0
 
 
 class EmployerFigures(Output):
@@ -46,6 +51,10 @@ class EmployerFigures(Output):
     signups: int
     intents: int
     hires: int
+    contracts_signed: int = 0
+    contracts_completed: int = 0
+    contracts_confirmed: int = 0
+    contracts_disputed: int = 0
 
 
 class TimelinePoint(Output):
@@ -102,6 +111,11 @@ class Turnout(Output):
     signups_by_source: BySource
     intents: int
     hires: int
+    contracts_signed: int = Field(0, description="contracts signed by both parties")
+    contracts_completed: int = 0
+    contracts_confirmed: int = 0
+    contracts_disputed: int = 0
+    wages_confirmed: float = Field(0.0, description="pay the workers confirmed receiving")
 
 
 class FairReport(Turnout):

@@ -153,6 +153,18 @@ def test_the_whole_deal_and_a_verifiable_pdf(api, client, deal, tokens):
     closed = api.post(f"/contracts/{contract['id']}/confirm", {"ok": True}, token=tokens["worker"])
     assert closed.get_json()["status"] == "confirmed"
 
+    report = api.get(f"/fairs/{deal.fair.id}/report", token=tokens["organiser"]).get_json()
+    assert (report["signups"], report["contracts_signed"], report["contracts_completed"]) == (
+        1,
+        1,
+        1,
+    )
+    assert report["contracts_confirmed"] == 1 and report["contracts_disputed"] == 0
+    assert report["wages_confirmed"] == 600
+    job_row = next(j for j in report["jobs"] if j["job_id"] == deal.job.id)
+    assert job_row["contracts_signed"] == 1 and job_row["wages_confirmed"] == 600
+    assert report["employers"][0]["contracts_confirmed"] == 1
+
     trail = api.get(f"/contracts/{contract['id']}/evidence", token=tokens["organiser"]).get_json()
     assert trail["intact"]
     assert [e["action"] for e in trail["events"]] == [
@@ -194,6 +206,8 @@ def test_a_dispute_needs_a_note_and_organisers_see_it(api, deal, tokens):
     assert disputed.get_json()["status"] == "disputed"
     listed = api.get("/contracts?status=disputed", token=tokens["organiser"]).get_json()
     assert [c["worker_note"] for c in listed] == ["少付了一天"]
+    report = api.get(f"/fairs/{deal.fair.id}/report", token=tokens["organiser"]).get_json()
+    assert report["contracts_disputed"] == 1 and report["wages_confirmed"] == 0
 
 
 def test_cancel_only_before_signing(api, deal, tokens):
