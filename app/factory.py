@@ -108,6 +108,7 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts import views as accounts_views
     from app.api import create_blueprint as api_blueprint
+    from app.contracts import views as contracts_views
     from app.fairs import views as fairs_views
     from app.i18n import bp as i18n_bp
     from app.jobs import views as jobs_views
@@ -123,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
         live_views.bp,
         onsite_views.bp,
         reports_views.bp,
+        contracts_views.bp,
         i18n_bp,
         vendor_bp,
         api_blueprint(),
@@ -133,11 +135,13 @@ def _register_blueprints(app: Flask) -> None:
 
 def _connect_listeners() -> None:
     """Who hears what happens (app/announce.py); connecting twice changes nothing."""
+    from app.contracts import listeners as contract_listeners
     from app.live import listeners as live_listeners
     from app.reports import listeners as report_listeners
 
     live_listeners.connect()
     report_listeners.connect()
+    contract_listeners.connect()
 
 
 def _register_error_handlers(app: Flask) -> None:

@@ -24,8 +24,8 @@ from app.extensions import db
 from app.urls import absolute_url, settings
 
 TAG = "contracts"
-# A signed contract is some tens of kilobytes; anything far bigger is not one of ours.
-MAX_VERIFY_BYTES = 4 * 1024 * 1024
+# The upload's body: the PDF and the multipart framing around it.
+MAX_VERIFY_BYTES = contracts.MAX_PDF_BYTES + 64 * 1024
 PDF_MIMETYPE = "application/pdf"
 CA_MIMETYPE = "application/x-pem-file"
 STATUS_QUERY = {"status": {"type": "string", "enum": [s.value for s in ContractStatus]}}
@@ -208,7 +208,7 @@ def post_contract_verify():
     upload = request.files.get("pdf")
     if upload is None:
         raise ValidationError("Choose the PDF file to check.", {"pdf": "required"})
-    data = upload.read(MAX_VERIFY_BYTES + 1)
+    data = upload.read(contracts.MAX_PDF_BYTES + 1)
     if not data:
         raise ValidationError("The file is empty.", {"pdf": "empty"})
     return reply(VerifyOut.model_validate(contracts.verify_document(data, settings())))

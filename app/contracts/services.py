@@ -28,7 +28,14 @@ from app.contracts.models import (
 )
 from app.contracts.schemas import ContractIn, SignIn
 from app.db import utcnow
-from app.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationError
+from app.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    Unauthorized,
+    ValidationError,
+)
 from app.extensions import db
 from app.fairs.models import Fair
 from app.jobs.models import Job, PayUnit, WorkType
@@ -48,11 +55,13 @@ DEFAULT_TERMS = {
     WorkType.FULL_TIME: {"payment_day": "每月15日发放上月工资", "payment_method": "银行转账"},
 }
 GENESIS = "0" * 64
+# The largest PDF /verify reads: a signed contract is some tens of kilobytes.
+MAX_PDF_BYTES = 1024 * 1024
 # What a signing code proves (one-time codes are per purpose).
 SIGN_PURPOSE = "contract_sign"
 
 
-def _today() -> date:
+def today() -> date:
     return utcnow().astimezone(ZoneInfo(DEFAULT_TIMEZONE)).date()
 
 
@@ -63,7 +72,7 @@ def _is_employer_host(actor: Actor, employer_id: str) -> bool:
     return actor.full_access and actor.is_host and actor.employer_id == employer_id
 
 
-def _party_of(actor: Actor, contract: Contract) -> Party | None:
+def party_of(actor: Actor, contract: Contract) -> Party | None:
     if _is_employer_host(actor, contract.employer_id):
         return Party.EMPLOYER
     if actor.seeker_id is not None and actor.seeker_id == contract.seeker_id:
@@ -73,7 +82,7 @@ def _party_of(actor: Actor, contract: Contract) -> Party | None:
 
 def can_read(actor: Actor, contract: Contract) -> bool:
     """The parties and organisers read a contract; nobody else learns it exists."""
-    return (actor.is_authenticated and actor.is_organiser) or _party_of(actor, contract) is not None
+    return (actor.is_authenticated and actor.is_organiser) or party_of(actor, contract) is not None
 
 
 def get_contract(actor: Actor, contract_id: str) -> Contract:
@@ -221,10 +230,10 @@ def _check_terms(settings: Settings, job: Job, data: ContractIn) -> None:
     minimum = settings.min_wages().get(data.pay_unit.value)
     if minimum is not None and data.pay_amount < minimum:
         errors["pay_amount"] = f"below the minimum wage of {minimum:g} per {data.pay_unit.value}"
-    today = _today()
-    if data.starts_on < today:
+    now = today()
+    if data.starts_on < now:
         errors["starts_on"] = "in the past"
-    elif data.starts_on > today + timedelta(days=MAX_START_DAYS):
+    elif data.starts_on > now + timedelta(days=MAX_START_DAYS):
         errors["starts_on"] = f"more than {MAX_START_DAYS} days ahead"
     if data.ends_on < data.starts_on:
         errors["ends_on"] = "before starts_on"
@@ -424,7 +433,7 @@ def _mobile_of(party: Party, contract: Contract) -> str | None:
 def send_sign_code(actor: Actor, contract_id: str) -> None:
     """Text the caller a one-time code that proves it is them signing this contract."""
     contract = get_contract(actor, contract_id)
-    party = _party_of(actor, contract)
+    party = party_of(actor, contract)
     if party is None:
         raise Forbidden("Only the parties sign a contract.")
     if contract.status != ContractStatus.SENT or contract.signature_of(party) is not None:
@@ -446,7 +455,7 @@ def sign_contract(actor: Actor, contract_id: str, proof: SignIn, settings: Setti
     elif not actor.seeker_id:
         raise Unauthorized("Sign in to sign a contract.")
     contract = get_contract(actor, contract_id)
-    party = _party_of(actor, contract)
+    party = party_of(actor, contract)
     if party is None:
         raise Forbidden("Only the parties sign a contract.")
     if contract.status != ContractStatus.SENT:
@@ -525,7 +534,7 @@ def complete_contract(actor: Actor, contract_id: str, paid_amount: float) -> Con
 def confirm_contract(actor: Actor, contract_id: str, ok: bool, note: str | None) -> Contract:
     """The worker confirms the work and pay, or disputes them with a note."""
     contract = get_contract(actor, contract_id)
-    if _party_of(actor, contract) != Party.WORKER:
+    if party_of(actor, contract) != Party.WORKER:
         raise Forbidden("Only the worker confirms or disputes a contract.")
     contract.close(utcnow(), ok, (note or "").strip() or None)
     record_event(contract, "confirmed" if ok else "disputed", _who(actor), actor.ip, {"note": note})
@@ -539,6 +548,10 @@ def confirm_contract(actor: Actor, contract_id: str, ok: bool, note: str | None)
 def verify_document(data: bytes, settings: Settings) -> dict:
     """Whether these bytes are a contract FairCast signed, by whom and when, and unchanged."""
     digest = documents.sha256(data)
+    if len(data) > MAX_PDF_BYTES:
+        raise PayloadTooLarge(
+            "That file is too large to be a FairCast contract.", {"pdf": "too large"}
+        )
     if not data.startswith(b"%PDF-"):
         raise ValidationError("That is not a PDF file.", {"pdf": "not a PDF"})
     try:
