@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
+from flask_babel import gettext as _
 from sqlalchemy import (
     JSON,
     Date,
@@ -116,7 +117,11 @@ class Contract(db.Model):
     def move_to(self, target: ContractStatus) -> None:
         if target not in CONTRACT_TRANSITIONS[self.status]:
             raise IllegalTransition(
-                f"A {self.status.value} contract cannot become {target.value}.",
+                _(
+                    "A contract that is %(status)s cannot become %(target)s.",
+                    status=self.status.value,
+                    target=target.value,
+                ),
                 {"status": f"not allowed from {self.status.value}"},
             )
         self.status = target

@@ -10,6 +10,7 @@ import json
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from app.accounts.actor import Actor
@@ -89,7 +90,7 @@ def get_contract(actor: Actor, contract_id: str) -> Contract:
     """The contract if actor is a party or an organiser, else NotFound."""
     contract = db.session.get(Contract, contract_id)
     if contract is None or not can_read(actor, contract):
-        raise NotFound("No such contract.")
+        raise NotFound(_("No such contract."))
     _expire_if_due(contract, utcnow())
     return contract
 
@@ -106,7 +107,7 @@ def list_contracts(actor: Actor, status: ContractStatus | None = None) -> list[C
             Contract.seeker_id == actor.seeker_id, Contract.status != ContractStatus.DRAFT
         )
     else:
-        raise Unauthorized("Sign in to see your contracts.")
+        raise Unauthorized(_("Sign in to see your contracts."))
     if status is not None:
         query = query.where(Contract.status == status)
     contracts = list(db.session.scalars(query.limit(500)))
@@ -118,7 +119,7 @@ def list_contracts(actor: Actor, status: ContractStatus | None = None) -> list[C
 
 def _require_employer_host(actor: Actor, contract: Contract) -> None:
     if not _is_employer_host(actor, contract.employer_id):
-        raise Forbidden("Only a host of the employer may do this.")
+        raise Forbidden(_("Only a host of the employer may do this."))
 
 
 # The evidence trail ------------------------------------------------------------------------
@@ -211,12 +212,12 @@ def _seeker_and_signup(actor: Actor, job: Job, data: ContractIn) -> tuple[Seeker
     signup = db.session.scalars(query.order_by(SignUp.created_at.desc()).limit(1)).first()
     if signup is None:
         raise NotFound(
-            "No sign-up for this job by that person: offer contracts to candidates.",
+            _("No sign-up for this job by that person: offer contracts to candidates."),
             {"signup_id" if data.signup_id else "seeker_id": "not a candidate for this job"},
         )
     seeker = db.session.get(Seeker, signup.seeker_id)
     if seeker is None or seeker.deleted_at is not None:
-        raise NotFound("No such person.")
+        raise NotFound(_("No such person."))
     return seeker, signup
 
 
@@ -242,7 +243,7 @@ def _check_terms(settings: Settings, job: Job, data: ContractIn) -> None:
             f"a {job.work_type.value} contract runs at most {MAX_DAYS[job.work_type]} days"
         )
     if errors:
-        raise ValidationError("These terms are outside what the job and the law allow.", errors)
+        raise ValidationError(_("These terms are outside what the job and the law allow."), errors)
 
 
 def offer_contract(actor: Actor, data: ContractIn, settings: Settings) -> Contract:
@@ -250,20 +251,20 @@ def offer_contract(actor: Actor, data: ContractIn, settings: Settings) -> Contra
     actor.require_full_access()
     job = db.session.get(Job, data.job_id)
     if job is None:
-        raise NotFound("No such job.", {"job_id": "unknown"})
+        raise NotFound(_("No such job."), {"job_id": "unknown"})
     if not _is_employer_host(actor, job.employer_id):
-        raise Forbidden("Only a host of the job's employer offers its contracts.")
+        raise Forbidden(_("Only a host of the job's employer offers its contracts."))
     seeker, signup = _seeker_and_signup(actor, job, data)
     _check_terms(settings, job, data)
     employer = job.employer
     if not employer.credit_code:
         raise Conflict(
-            "Add the employer's unified social credit code before offering contracts.",
+            _("Add the employer's unified social credit code before offering contracts."),
             {"credit_code": "required"},
         )
     if not seeker.id_number_masked:
         raise Conflict(
-            "This person has not confirmed their real name and ID number yet.",
+            _("This person has not confirmed their real name and ID number yet."),
             {"seeker": "real name not checked"},
         )
     open_one = db.session.scalar(
@@ -275,7 +276,7 @@ def offer_contract(actor: Actor, data: ContractIn, settings: Settings) -> Contra
     )
     if open_one is not None:
         raise Conflict(
-            "An open offer to this person for this job exists already.", {"id": open_one}
+            _("An open offer to this person for this job exists already."), {"id": open_one}
         )
     template = documents.load_template(settings, job.work_type.value)
     extra = data.terms or None
@@ -408,14 +409,14 @@ def _prove(actor: Actor, party: Party, proof: SignIn, contract: Contract) -> str
         user = db.session.get(User, actor.user_id) if actor.user_id else None
         if user is None:
             raise Unauthorized(
-                "Sign with a code sent to your mobile.", {"password": "no password account"}
+                _("Sign with a code sent to your mobile."), {"password": "no password account"}
             )
         authenticate(user.username, proof.password, actor.ip or "")
         return "password"
     mobile = _mobile_of(party, contract)
     if mobile is None:
         raise ValidationError(
-            "There is no mobile number to check a code against; sign with your password.",
+            _("There is no mobile number to check a code against; sign with your password."),
             {"code": "no mobile number"},
         )
     verify_code(mobile, SIGN_PURPOSE, proof.code)
@@ -435,13 +436,13 @@ def send_sign_code(actor: Actor, contract_id: str) -> None:
     contract = get_contract(actor, contract_id)
     party = party_of(actor, contract)
     if party is None:
-        raise Forbidden("Only the parties sign a contract.")
+        raise Forbidden(_("Only the parties sign a contract."))
     if contract.status != ContractStatus.SENT or contract.signature_of(party) is not None:
-        raise Conflict("There is nothing for you to sign here.", {"status": contract.status})
+        raise Conflict(_("There is nothing for you to sign here."), {"status": contract.status})
     mobile = _mobile_of(party, contract)
     if mobile is None:
         raise ValidationError(
-            "There is no verified mobile number to text; sign with your password.",
+            _("There is no verified mobile number to text; sign with your password."),
             {"code": "no mobile number"},
         )
     send_code(mobile, SIGN_PURPOSE, ip=actor.ip or "", browser=actor.visitor_id)
@@ -453,20 +454,21 @@ def sign_contract(actor: Actor, contract_id: str, proof: SignIn, settings: Setti
     if actor.user_id:
         actor.require_full_access()
     elif not actor.seeker_id:
-        raise Unauthorized("Sign in to sign a contract.")
+        raise Unauthorized(_("Sign in to sign a contract."))
     contract = get_contract(actor, contract_id)
     party = party_of(actor, contract)
     if party is None:
-        raise Forbidden("Only the parties sign a contract.")
+        raise Forbidden(_("Only the parties sign a contract."))
     if contract.status != ContractStatus.SENT:
         raise Conflict(
-            f"A {contract.status.value} contract cannot be signed.", {"status": contract.status}
+            _("A contract that is %(status)s cannot be signed.", status=contract.status.value),
+            {"status": contract.status},
         )
     if contract.signature_of(party) is not None:
-        raise Conflict("You have signed this contract already.", {"party": party.value})
+        raise Conflict(_("You have signed this contract already."), {"party": party.value})
     if proof.sha256 is not None and proof.sha256 != contract.content_sha256:
         raise Conflict(
-            "The contract changed since you opened it; read it again before signing.",
+            _("The contract changed since you opened it; read it again before signing."),
             {"sha256": "not the contract's document"},
         )
     method = _prove(actor, party, proof, contract)
@@ -535,7 +537,7 @@ def confirm_contract(actor: Actor, contract_id: str, ok: bool, note: str | None)
     """The worker confirms the work and pay, or disputes them with a note."""
     contract = get_contract(actor, contract_id)
     if party_of(actor, contract) != Party.WORKER:
-        raise Forbidden("Only the worker confirms or disputes a contract.")
+        raise Forbidden(_("Only the worker confirms or disputes a contract."))
     contract.close(utcnow(), ok, (note or "").strip() or None)
     record_event(contract, "confirmed" if ok else "disputed", _who(actor), actor.ip, {"note": note})
     _announce(contract, "confirmed" if ok else "disputed")
@@ -550,14 +552,14 @@ def verify_document(data: bytes, settings: Settings) -> dict:
     digest = documents.sha256(data)
     if len(data) > MAX_PDF_BYTES:
         raise PayloadTooLarge(
-            "That file is too large to be a FairCast contract.", {"pdf": "too large"}
+            _("That file is too large to be a FairCast contract."), {"pdf": "too large"}
         )
     if not data.startswith(b"%PDF-"):
-        raise ValidationError("That is not a PDF file.", {"pdf": "not a PDF"})
+        raise ValidationError(_("That is not a PDF file."), {"pdf": "not a PDF"})
     try:
         checks = signing.check_signatures(data, authority.authority(settings))
     except ValueError:
-        raise ValidationError("The PDF could not be read.", {"pdf": "unreadable"}) from None
+        raise ValidationError(_("The PDF could not be read."), {"pdf": "unreadable"}) from None
     contract = db.session.scalars(
         select(Contract)
         .outerjoin(ContractSignature)
@@ -572,15 +574,15 @@ def verify_document(data: bytes, settings: Settings) -> dict:
         and contract is not None
     )
     if valid:
-        message = "FairCast signed this contract and not a byte has changed since."
+        message = _("FairCast signed this contract and not a byte has changed since.")
     elif checks and not all(c.intact for c in checks):
-        message = "This document was changed after it was signed."
+        message = _("This document was changed after it was signed.")
     elif checks and not checks[-1].covers_whole_file:
-        message = "Something was added to this document after its last signature."
+        message = _("Something was added to this document after its last signature.")
     elif checks:
-        message = "The signatures are not FairCast's."
+        message = _("The signatures are not FairCast's.")
     else:
-        message = "This PDF carries no signature."
+        message = _("This PDF carries no signature.")
     return {
         "valid": valid,
         "unchanged": contract is not None,

@@ -193,7 +193,7 @@ def test_signing_needs_a_sent_contract_a_right_password_and_happens_once(api, de
     )
     assert api.post(path, {"password": PASSWORD}, token=tokens["worker"]).status_code == 200
     twice = api.post(path, {"password": PASSWORD}, token=tokens["worker"])
-    assert twice.status_code == 409 and "already" in twice.get_json()["error"]["message"]
+    assert twice.status_code == 409 and twice.get_json()["error"]["fields"] == {"party": "worker"}
     assert api.post(path, {}, token=tokens["host"]).status_code == 422
 
 
