@@ -27,8 +27,14 @@ def authenticate_request(spec: Endpoint | None) -> None:
         return
     anyone_may = spec is None or not spec.auth
     uses_session = spec is None or spec.session
-    if caller.is_authenticated or (anyone_may and (uses_session or _has_our_cookies())):
+    if caller.is_authenticated or (anyone_may and (uses_session or from_page())):
         csrf.protect()
+
+
+def from_page() -> bool:
+    """Whether the request comes with FairCast's cookies (a page, not an app); such writes
+    carry a CSRF token."""
+    return _has_our_cookies()
 
 
 def _has_our_cookies() -> bool:

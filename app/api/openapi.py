@@ -35,6 +35,7 @@ ERROR_TEXT = {
     415: "Not a supported video",
     422: "Invalid fields",
     429: "Too many attempts",
+    503: "A provider (SMS, identity check) is unavailable",
 }
 REF = "#/components/schemas/{model}"
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import gettext as _
+
 from app.accounts.codes import RESEND_AFTER, send_code
 from app.accounts.doors import current_actor, request_ip, sign_in_seeker
 from app.accounts.schemas import (
@@ -16,9 +18,11 @@ from app.accounts.schemas import (
     SignedIn,
 )
 from app.accounts.seekers import SIGN_IN, my_seeker, prove_mobile, rename_seeker
-from app.accounts.services import issue_token
+from app.accounts.services import issue_token, seeker_account
+from app.api.auth import from_page
 from app.api.registry import endpoint
 from app.api.views import body, committed, reply
+from app.errors import Forbidden
 from app.live import operations as live
 
 # A token from a code works this long; the page's session lasts as long as the browser's.
@@ -42,6 +46,7 @@ def seeker_out(seeker) -> SeekerOut:
     returns=CodeSent,
     status=202,
     auth=False,
+    session=False,
     errors=(400, 422, 429, 503),
 )
 def post_auth_sms():
@@ -60,6 +65,7 @@ def post_auth_sms():
     body=CodeProof,
     returns=SignedIn,
     auth=False,
+    session=False,
     errors=(400, 401, 403, 422),
 )
 def post_auth_verify():
@@ -67,8 +73,15 @@ def post_auth_verify():
     this browser's session when called from a page."""
     data = body(CodeProof)
     seeker = prove_mobile(data.mobile, data.code, consent=data.consent)
-    user = sign_in_seeker(seeker)
-    live.adopt_browser(current_actor())
+    if from_page():
+        # Only a page (which sent its CSRF token with FairCast's cookies) gets a session: a
+        # cookieless request could be another site signing a visitor in as someone else.
+        user = sign_in_seeker(seeker)
+        live.adopt_browser(current_actor())
+    else:
+        user = seeker_account(seeker)
+        if not user.active:
+            raise Forbidden(_("This account is disabled."))
     token, _record = issue_token(user, label="sms", lifetime=SEEKER_TOKEN_LIFETIME)
     committed(None)
     return reply(SignedIn(token=token, seeker=seeker_out(seeker)))

@@ -258,12 +258,12 @@ class LiveNamespace(Namespace):
     def on_identify(self, connection: Connection, data) -> dict:
         """The connection acts as the seeker a token from POST /api/v1/auth/verify stands for.
         A bare name and mobile number proves nothing and is refused."""
-        payload = parse(IdentifyIn, data)
-        if not payload.token:
+        if not (isinstance(data, dict) and data.get("token")):
             raise Unauthorized(
                 _("Prove your mobile number with the code we text you first."),
                 {"identity": "code required"},
             )
+        payload = parse(IdentifyIn, data)
         actor = token_actor(
             payload.token, ip=connection.actor.ip, visitor_id=connection.actor.visitor_id
         )

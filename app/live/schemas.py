@@ -41,7 +41,7 @@ class IdentifyIn(Input):
     """A live connection becomes the seeker a token (from POST /api/v1/auth/verify) stands for;
     a bare name and mobile number is no proof and is refused."""
 
-    token: Text(100, 1) | None = None
+    token: Text(100, 1)
 
 
 class PageSignUpIn(Input):

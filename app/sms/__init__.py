@@ -46,9 +46,7 @@ def gateway():
     """This app's gateway, built once."""
     found = current_app.extensions.get(_GATEWAY_KEY)
     if found is None:
-        found = current_app.extensions[_GATEWAY_KEY] = build_gateway(
-            current_app.config["FAIRCAST"]
-        )
+        found = current_app.extensions[_GATEWAY_KEY] = build_gateway(current_app.config["FAIRCAST"])
     return found
 
 

@@ -2,19 +2,14 @@
 
 import time
 
-import pytest
 from sqlalchemy import select
 
 from app.fairs.models import FairStatus
 from app.live.models import ChatMessage, Presence, SignUp
 from app.live.runtime import live_runtime
+from tests.fixtures.people import identify_live as identify
+from tests.fixtures.people import seeker_token
 from tests.fixtures.sockets import NS, ack, received, wait_for
-
-
-def identify(client, name="张伟", mobile="13800138000"):
-    reply = ack(client, "identify", {"name": name, "mobile": mobile})
-    assert reply["ok"], reply
-    return reply
 
 
 def test_join_returns_the_room_state(connect, live_room):
@@ -183,7 +178,7 @@ def test_staff_do_not_sign_up(connect, live_room, token_for):
     )
     assert (
         ack(cockpit, "identify", {"name": "X", "mobile": "13800138000"})["error"]["code"]
-        == "forbidden"
+        == "unauthorized"
     )
 
 
@@ -346,10 +341,24 @@ def test_state_survives_a_restart(settings, connect, live_room, token_for):
     fresh.disconnect(NS)
 
 
-@pytest.mark.parametrize("field", ["name", "mobile"])
-def test_identify_validates(connect, field):
+def test_a_bare_claim_of_a_name_and_number_identifies_nobody(connect, live_room):
+    """Typing someone's number no longer tells their name or makes anyone them."""
+    room, _host, jobs = live_room
+    seeker_token("13800138000", "王芳")  # the real person has an account
     viewer = connect()
-    data = {"name": "张伟", "mobile": "13800138000", field: ""}
-    if field == "mobile":
-        data["mobile"] = "12345"
-    assert field in ack(viewer, "identify", data)["error"]["fields"]
+    ack(viewer, "join", {"room_id": room.id})
+    refused = ack(viewer, "identify", {"name": "冒充", "mobile": "13800138000"})
+    assert refused["ok"] is False and refused["error"]["code"] == "unauthorized"
+    assert "identity" in refused["error"]["fields"]
+    assert "王" not in str(refused)
+    forged = ack(viewer, "identify", {"token": "fc_not-a-real-token"})
+    assert forged["ok"] is False and forged["error"]["code"] == "unauthorized"
+    still = ack(viewer, "sign_up", {"room_id": room.id, "job_id": jobs[0].id})
+    assert still["ok"] is False and "identity" in still["error"]["fields"]
+
+
+def test_a_staff_token_does_not_make_a_viewer_a_seeker(connect, live_room, token_for):
+    room, host, _jobs = live_room
+    viewer = connect()
+    refused = ack(viewer, "identify", {"token": token_for(host)})
+    assert refused["ok"] is False and refused["error"]["code"] == "forbidden"

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from tests.fixtures.people import remote_seeker_token
 from tests.fixtures.realtime import (
     NS,
     call,
@@ -59,10 +60,12 @@ def test_200_viewers_receive_a_pushed_card(live):
 def test_50_identical_sign_ups_from_one_person_are_one_row(live):
     seeded, server = live
 
+    token = remote_seeker_token(server.url, seeded.database_url, "13800138000", "张伟")
+
     async def scenario():
         devices = await open_many(server.url, 5)
         for device in devices:
-            assert (await call(device, "identify", {"name": "张伟", "mobile": "13800138000"}))["ok"]
+            assert (await call(device, "identify", {"token": token}))["ok"]
             assert (await call(device, "join", {"room_id": seeded.room_id}))["ok"]
         taps = [
             call(
@@ -114,10 +117,13 @@ def test_viewers_cannot_use_host_events_and_a_flood_is_cut_off(live):
 def test_clients_resync_after_a_server_restart(live, tmp_path):
     seeded, server = live
 
+    token = remote_seeker_token(server.url, seeded.database_url, "13900000001", "李娜")
+
     async def scenario():
         states = []
-        viewer = await open_client(server.url, reconnect=True)
-        identity = await call(viewer, "identify", {"name": "李娜", "mobile": "13900000001"})
+        # The token in the handshake: the connection is the seeker again after reconnecting.
+        viewer = await open_client(server.url, auth={"token": token}, reconnect=True)
+        identity = await call(viewer, "identify", {"token": token})
         assert identity["ok"]
 
         async def rejoin():

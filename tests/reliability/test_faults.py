@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+from tests.fixtures.people import seeded_seeker_tokens
 from tests.fixtures.realtime import (
     FFMPEG,
     NS,
@@ -38,6 +39,8 @@ def site(live_site, tmp_path):
 
 def test_kill_9_mid_fair_loses_no_acknowledged_sign_up_and_duplicates_no_card(site):
     seeded, server, tmp_path = site
+    people = [(f"K{n}", f"1370000{n:04d}") for n in range(60)]
+    tokens = seeded_seeker_tokens(seeded.database_url, tmp_path / "seed", people)
     acked: set[tuple[int, str]] = set()
     pushes_acked: list[str] = []
 
@@ -59,7 +62,7 @@ def test_kill_9_mid_fair_loses_no_acknowledged_sign_up_and_duplicates_no_card(si
     async def scenario():
         viewers = await open_many(server.url, 60)
         for n, viewer in enumerate(viewers):
-            await call(viewer, "identify", {"name": f"K{n}", "mobile": f"1370000{n:04d}"})
+            await call(viewer, "identify", {"token": tokens[n]})
             await call(viewer, "join", {"room_id": seeded.room_id})
         host = await open_client(server.url, auth={"token": seeded.host_token})
         await call(host, "join", {"room_id": seeded.room_id})
@@ -116,21 +119,13 @@ def test_kill_9_mid_fair_loses_no_acknowledged_sign_up_and_duplicates_no_card(si
 def test_many_writers_on_sqlite_never_see_a_locked_database(site):
     seeded, server, tmp_path = site
     http_people = 40
+    people = [(f"H{n}", f"1360000{n:04d}") for n in range(http_people)]
+    people += [(f"S{n}", f"1350000{n:04d}") for n in range(40)]
+    tokens = seeded_seeker_tokens(seeded.database_url, tmp_path / "seed", people)
 
     def page_sign_up(n: int) -> int:
         browser = requests.Session()
-        page = browser.get(f"{server.url}/rooms/{seeded.room_id}").text
-        token = page.split('"csrf_token": "')[1].split('"')[0]
-        headers = {"X-CSRFToken": token}
-        assert (
-            browser.post(
-                f"{server.url}/api/v1/identity",
-                json={"name": f"H{n}", "mobile": f"1360000{n:04d}"},
-                headers=headers,
-                timeout=30,
-            ).status_code
-            == 200
-        )
+        headers = {"Authorization": f"Bearer {tokens[n]}"}  # a seeker's app, signed in
         statuses = [
             browser.post(
                 f"{server.url}/api/v1/fairs/{seeded.fair_id}/signups",
@@ -145,7 +140,7 @@ def test_many_writers_on_sqlite_never_see_a_locked_database(site):
     async def socket_writers():
         viewers = await open_many(server.url, 40)
         for n, viewer in enumerate(viewers):
-            await call(viewer, "identify", {"name": f"S{n}", "mobile": f"1350000{n:04d}"})
+            await call(viewer, "identify", {"token": tokens[http_people + n]})
             await call(viewer, "join", {"room_id": seeded.room_id})
         replies = await asyncio.gather(
             *(

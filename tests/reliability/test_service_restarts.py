@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.people import seeded_seeker_tokens
 from tests.fixtures.realtime import call, close_all, open_client, rows, run
 from tests.fixtures.reliability import record_figures
 
@@ -77,14 +78,16 @@ async def sign_up_until_acked(device, room_id: str, job_id: str, deadline: float
 
 
 @pytest.mark.parametrize("restart", [restart_postgres, restart_redis], ids=["postgresql", "redis"])
-def test_a_service_restart_under_load_loses_no_sign_up(cluster, restart):  # noqa: F811
+def test_a_service_restart_under_load_loses_no_sign_up(cluster, restart, tmp_path):  # noqa: F811
     seeded, servers = cluster
+    people = [(f"R{n}", f"1330000{n:04d}") for n in range(24)]
+    tokens = seeded_seeker_tokens(seeded.database_url, tmp_path / "seed", people)
 
     async def scenario():
         devices = []
         for n in range(24):
             device = await open_client(servers[n % len(servers)].url, reconnect=True)
-            await call(device, "identify", {"name": f"R{n}", "mobile": f"1330000{n:04d}"})
+            await call(device, "identify", {"token": tokens[n]})
             await call(device, "join", {"room_id": seeded.room_id})
             devices.append(device)
         deadline = time.monotonic() + 120

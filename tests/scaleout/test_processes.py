@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from tests.fixtures.people import seeded_seeker_tokens
 from tests.fixtures.realtime import (
     NS,
     call,
@@ -21,8 +22,10 @@ from tests.fixtures.realtime import (
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 
 
-def test_cards_cross_processes_and_sign_ups_stay_exactly_once(cluster):
+def test_cards_cross_processes_and_sign_ups_stay_exactly_once(cluster, tmp_path):
     seeded, servers = cluster
+    people_ = [(f"P{n}", f"1380000{n:04d}") for n in range(30)]
+    tokens = seeded_seeker_tokens(seeded.database_url, tmp_path / "seed", people_)
     a, b, c = servers
 
     async def scenario():
@@ -50,9 +53,7 @@ def test_cards_cross_processes_and_sign_ups_stay_exactly_once(cluster):
         for n in range(30):
             devices = [await open_client(server.url) for server in servers]
             for device in devices:
-                assert (
-                    await call(device, "identify", {"name": f"P{n}", "mobile": f"1380000{n:04d}"})
-                )["ok"]
+                assert (await call(device, "identify", {"token": tokens[n]}))["ok"]
                 assert (await call(device, "join", {"room_id": seeded.room_id}))["ok"]
             people.append(devices)
         taps = [
@@ -78,14 +79,16 @@ def test_cards_cross_processes_and_sign_ups_stay_exactly_once(cluster):
     assert counted == per_job
 
 
-def test_a_killed_process_loses_nothing_and_its_viewers_resync_elsewhere(cluster):
+def test_a_killed_process_loses_nothing_and_its_viewers_resync_elsewhere(cluster, tmp_path):
     seeded, servers = cluster
+    people = [(f"V{n}", f"1390000{n:04d}") for n in range(10)]
+    tokens = seeded_seeker_tokens(seeded.database_url, tmp_path / "seed", people)
     a, b, c = servers
 
     async def scenario():
         viewers = await open_many(a.url, 10)
         for n, viewer in enumerate(viewers):
-            await call(viewer, "identify", {"name": f"V{n}", "mobile": f"1390000{n:04d}"})
+            await call(viewer, "identify", {"token": tokens[n]})
             await call(viewer, "join", {"room_id": seeded.room_id})
         acked = await asyncio.gather(
             *(
@@ -103,7 +106,7 @@ def test_a_killed_process_loses_nothing_and_its_viewers_resync_elsewhere(cluster
         moved = []
         for n in range(len(viewers)):
             viewer = await open_client(b.url)
-            await call(viewer, "identify", {"name": f"V{n}", "mobile": f"1390000{n:04d}"})
+            await call(viewer, "identify", {"token": tokens[n]})
             moved.append(await call(viewer, "join", {"room_id": seeded.room_id}))
             await viewer.disconnect()
         await close_all([host, *viewers])

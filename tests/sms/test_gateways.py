@@ -92,9 +92,7 @@ def test_backend_is_chosen_by_setting_and_missing_keys_are_named():
     assert isinstance(build_gateway(Settings(sms_backend="log", providers={})), LogGateway)
     with pytest.raises(RuntimeError, match="FAIRCAST_SMS_ALIYUN_ACCESS_KEY_ID"):
         build_gateway(Settings(sms_backend="aliyun", providers={}))
-    keys = {
-        f"sms_tencent_{k}": "x" for k in ("secret_id", "secret_key", "sdk_app_id", "sign_name")
-    }
+    keys = {f"sms_tencent_{k}": "x" for k in ("secret_id", "secret_key", "sdk_app_id", "sign_name")}
     with pytest.raises(RuntimeError, match="FAIRCAST_SMS_TENCENT_TEMPLATE_ID"):
         build_gateway(Settings(sms_backend="tencent", providers=keys))
     with pytest.raises(RuntimeError, match="one of log, aliyun, tencent"):
