@@ -5,6 +5,8 @@ by /verify and pyHanko, and the report counts the deal."""
 
 from __future__ import annotations
 
+import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 
 import pytest
@@ -41,6 +43,13 @@ def download(page) -> bytes:
 
 
 def pyhanko_accepts(pdf: bytes, ca_pem: bytes) -> bool:
+    """pyHanko's validator, in a thread of its own: it runs an asyncio loop, and Playwright's
+    sync API already runs one in this thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(_validate, pdf, ca_pem).result()
+
+
+def _validate(pdf: bytes, ca_pem: bytes) -> bool:
     _, _, der = pem.unarmor(ca_pem)
     context = ValidationContext(trust_roots=[asn1_x509.Certificate.load(der)], allow_fetching=False)
     reader = PdfFileReader(BytesIO(pdf), strict=False)
@@ -104,8 +113,6 @@ def test_offer_sign_download_validate_and_count(browser, site, tmp_path):
         worker_pdf, host_pdf = download(phone), download(host)
         assert worker_pdf == host_pdf and worker_pdf.startswith(b"%PDF-")
         sha = phone.locator("#contract-sha256").inner_text().strip()
-        import hashlib
-
         assert hashlib.sha256(worker_pdf).hexdigest() == sha
 
         ca_pem = host.request.get(base + "/api/v1/contracts/ca.pem").body()
