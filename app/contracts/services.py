@@ -288,7 +288,7 @@ def offer_contract(actor: Actor, data: ContractIn, settings: Settings) -> Contra
         "pay_amount": f"{data.pay_amount:g}",
         "pay_unit": data.pay_unit.value,
         "pay_unit_label": PAY_UNIT_LABELS[data.pay_unit.value],
-        "hours": (extra and extra.hours) or job.shift or data.shift,
+        "hours": (extra and extra.hours) or data.shift,
         "payment_day": (extra and extra.payment_day) or DEFAULT_TERMS[job.work_type]["payment_day"],
         "payment_method": (extra and extra.payment_method)
         or DEFAULT_TERMS[job.work_type]["payment_method"],

@@ -65,7 +65,6 @@ def new():
         "pay_amount": f"{job.pay_min:g}",
         "place": job.district,
         "shift": job.shift or "",
-        "hours": job.shift or "",
     }
     errors, message = {}, None
     if request.method == "POST":
