@@ -7,6 +7,14 @@ from sqlalchemy import func, select
 from app.contracts.models import COMPLETED_STATUSES, SIGNED_STATUSES, Contract, ContractStatus
 from app.extensions import db
 
+# The report's columns for deals, for a fair, a job and an employer.
+DEAL_FIELDS = (
+    "contracts_signed",
+    "contracts_completed",
+    "contracts_confirmed",
+    "contracts_disputed",
+)
+
 
 def deal_counts(fair_id: str) -> dict[str, dict[str, float]]:
     """Per job of the fair: contracts signed, completed, confirmed, disputed, wages confirmed."""

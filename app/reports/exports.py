@@ -7,6 +7,7 @@ import io
 
 from openpyxl import Workbook
 
+from app.contracts.figures import DEAL_FIELDS
 from app.live.models import SIGN_UP_SOURCES
 
 JOB_COLUMNS = (
@@ -23,6 +24,8 @@ JOB_COLUMNS = (
     "conversion",
     "intents",
     "hires",
+    *DEAL_FIELDS,
+    "wages_confirmed",
 )
 SUMMARY_FIELDS = (
     "unique_viewers",
@@ -36,6 +39,8 @@ SUMMARY_FIELDS = (
     "signups",
     "intents",
     "hires",
+    *DEAL_FIELDS,
+    "wages_confirmed",
 )
 
 
@@ -91,6 +96,7 @@ def report_csv(report: dict) -> str:
         "conversion": "",
         "intents": report["intents"],
         "hires": report["hires"],
+        **{name: report[name] for name in (*DEAL_FIELDS, "wages_confirmed")},
     }
     writer.writerow([as_text(value) for value in _job_row(totals)])
     # A UTF-8 byte order mark lets spreadsheet programs read Chinese titles correctly.
@@ -114,7 +120,17 @@ def report_xlsx(report: dict) -> bytes:
     for job in report["jobs"]:
         jobs.append(_job_row(job))
     employers = SafeSheet(book.create_sheet("Employers"))
-    columns = ("employer_id", "name", "jobs", "headcount", "pushes", "signups", "intents", "hires")
+    columns = (
+        "employer_id",
+        "name",
+        "jobs",
+        "headcount",
+        "pushes",
+        "signups",
+        "intents",
+        "hires",
+        *DEAL_FIELDS,
+    )
     employers.append(list(columns))
     for employer in report["employers"]:
         employers.append([employer[c] for c in columns])

@@ -180,6 +180,9 @@ class DashboardTotals(Output):
     signups: int
     intents: int
     hires: int
+    contracts_signed: int = Field(0, description="contracts signed by both parties")
+    contracts_confirmed: int = 0
+    wages_confirmed: float = Field(0.0, description="yuan the workers confirmed receiving")
     signups_per_opening: float
 
 
@@ -189,6 +192,7 @@ class DashboardDay(Output):
     headcount: int = Field(description="openings of those jobs")
     signups: int = Field(description="active sign-ups made that day")
     intents: int = Field(description="intents reached that day (first follow-up note saying so)")
+    contracts_signed: int = Field(0, description="contracts both parties signed that day")
 
 
 class DashboardCategory(Output):

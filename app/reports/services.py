@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, func, literal, select
 
 from app.accounts.actor import Actor
-from app.contracts.figures import deal_counts
+from app.contracts.figures import DEAL_FIELDS, deal_counts
 from app.db import utcnow
 from app.errors import Forbidden
 from app.extensions import db
@@ -286,14 +286,6 @@ def _job_figures(fair: Fair, jobs: list[Job], cards: list[dict]) -> list[dict]:
             }
         )
     return rows
-
-
-DEAL_FIELDS = (
-    "contracts_signed",
-    "contracts_completed",
-    "contracts_confirmed",
-    "contracts_disputed",
-)
 
 
 def _deal_figures(deal: dict | None) -> dict:

@@ -60,7 +60,10 @@ def test_an_offer_is_a_draft_prefilled_from_the_job_with_both_parties(api, deal,
         "name": "张三",
         "id_number_masked": "350***********1234",
     }
-    assert contract["terms"]["pay_amount"] == "200" and contract["terms"]["hours"] == "白班 08:00-17:00"
+    assert (
+        contract["terms"]["pay_amount"] == "200"
+        and contract["terms"]["hours"] == "白班 08:00-17:00"
+    )
     assert contract["fair_id"] == deal.fair.id and contract["signatures"] == []
     pdf = api.get(f"/contracts/{contract['id']}/pdf", token=tokens["host"])
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF-")

@@ -3,8 +3,10 @@ sees them, the evidence chain, expiry, and templates an organiser edits."""
 
 from __future__ import annotations
 
+import csv
 from datetime import timedelta
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from asn1crypto import pem
@@ -20,6 +22,9 @@ from app.contracts.models import ContractEvent, ContractStatus
 from app.contracts.schemas import ContractIn, SignIn
 from app.db import utcnow
 from app.errors import Conflict
+from app.reports.dashboard import DashboardFilter, market_dashboard
+from app.reports.exports import report_csv
+from app.reports.services import fair_report
 from tests.fixtures.values import PASSWORD
 
 
@@ -136,3 +141,24 @@ def test_a_second_open_offer_for_the_same_person_and_job_is_refused(deal, settin
     db.session.commit()
     with pytest.raises(Conflict):
         offered(deal, settings, pay_amount=210)
+
+
+def test_the_dashboard_and_the_csv_export_count_the_deal(deal, settings, db):
+    contract = signed(deal, settings, db)
+    services.complete_contract(Actor.of(deal.host), contract.id, 600)
+    services.confirm_contract(Actor.of(deal.worker), contract.id, True, None)
+    db.session.commit()
+    day = contract.signed_at.astimezone(ZoneInfo("Asia/Shanghai")).date()
+    figures = market_dashboard(Actor.of(deal.organiser), DashboardFilter(day, day))
+    assert figures["totals"]["contracts_signed"] == 1
+    assert figures["totals"]["contracts_confirmed"] == 1
+    assert figures["totals"]["wages_confirmed"] == 600
+    assert figures["days"][0]["contracts_signed"] == 1
+    rows = list(
+        csv.DictReader(
+            report_csv(fair_report(Actor.of(deal.organiser), deal.fair))[1:].splitlines()
+        )
+    )
+    job_row = next(r for r in rows if r["job_id"] == deal.job.id)
+    assert (job_row["contracts_signed"], job_row["contracts_confirmed"]) == ("1", "1")
+    assert rows[-1]["job_id"] == "TOTAL" and rows[-1]["wages_confirmed"] == "600.0"
