@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from app.accounts.actor import Actor
 from app.accounts.codes import send_code, verify_code
@@ -82,8 +82,14 @@ def party_of(actor: Actor, contract: Contract) -> Party | None:
 
 
 def can_read(actor: Actor, contract: Contract) -> bool:
-    """The parties and organisers read a contract; nobody else learns it exists."""
-    return (actor.is_authenticated and actor.is_organiser) or party_of(actor, contract) is not None
+    """The parties and organisers read a contract (the worker once it is sent to them);
+    nobody else learns it exists."""
+    if actor.is_authenticated and actor.is_organiser:
+        return True
+    party = party_of(actor, contract)
+    if party == Party.WORKER:
+        return contract.status != ContractStatus.DRAFT
+    return party is not None
 
 
 def get_contract(actor: Actor, contract_id: str) -> Contract:
@@ -168,6 +174,29 @@ def record_event(
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def waiting_for(actor: Actor) -> int:
+    """How many contracts wait for this person to act: sign, send, record pay or confirm."""
+    if not actor.is_authenticated:
+        return 0
+    if actor.is_host and actor.employer_id:
+        mine = Contract.employer_id == actor.employer_id
+        statuses = (ContractStatus.DRAFT, ContractStatus.SENT, ContractStatus.SIGNED)
+    elif actor.seeker_id:
+        mine = Contract.seeker_id == actor.seeker_id
+        statuses = (ContractStatus.SENT, ContractStatus.COMPLETED)
+    else:
+        return 0
+    party = Party.EMPLOYER if actor.is_host else Party.WORKER
+    signed_by_me = select(ContractSignature.contract_id).where(ContractSignature.party == party)
+    return db.session.scalar(
+        select(func.count()).where(
+            mine,
+            Contract.status.in_(statuses),
+            or_(Contract.status != ContractStatus.SENT, Contract.id.not_in(signed_by_me)),
+        )
+    )
 
 
 def evidence(contract: Contract) -> tuple[list[ContractEvent], bool]:
@@ -433,6 +462,7 @@ def _mobile_of(party: Party, contract: Contract) -> str | None:
 
 def send_sign_code(actor: Actor, contract_id: str) -> None:
     """Text the caller a one-time code that proves it is them signing this contract."""
+    actor.require_full_access()
     contract = get_contract(actor, contract_id)
     party = party_of(actor, contract)
     if party is None:
@@ -451,10 +481,7 @@ def send_sign_code(actor: Actor, contract_id: str) -> None:
 
 def sign_contract(actor: Actor, contract_id: str, proof: SignIn, settings: Settings) -> Contract:
     """The caller's PAdES signature on the document they were shown, after a fresh proof."""
-    if actor.user_id:
-        actor.require_full_access()
-    elif not actor.seeker_id:
-        raise Unauthorized(_("Sign in to sign a contract."))
+    actor.require_full_access()
     contract = get_contract(actor, contract_id)
     party = party_of(actor, contract)
     if party is None:
@@ -535,6 +562,7 @@ def complete_contract(actor: Actor, contract_id: str, paid_amount: float) -> Con
 
 def confirm_contract(actor: Actor, contract_id: str, ok: bool, note: str | None) -> Contract:
     """The worker confirms the work and pay, or disputes them with a note."""
+    actor.require_full_access()
     contract = get_contract(actor, contract_id)
     if party_of(actor, contract) != Party.WORKER:
         raise Forbidden(_("Only the worker confirms or disputes a contract."))

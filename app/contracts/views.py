@@ -21,6 +21,13 @@ from app.urls import settings
 
 bp = Blueprint("contracts", __name__)
 
+
+@bp.app_template_global("contracts_waiting")
+def contracts_waiting() -> int:
+    """The navigation's count of contracts waiting for the signed-in person."""
+    return services.waiting_for(current_actor())
+
+
 OFFER_FIELDS = ("starts_on", "ends_on", "pay_amount", "place", "shift")
 TERM_FIELDS = ("hours", "payment_day", "payment_method", "extra")
 
@@ -112,6 +119,7 @@ def _show(contract: Contract, message: str | None = None, status: int = 200):
         Status=ContractStatus,
         mine=contract.signature_of(party) if party else None,
         events=events if (actor.is_organiser or party) else [],
+        show_ip=actor.is_organiser,
         trail_intact=intact,
         can_code=party == Party.WORKER,
         message=message,

@@ -8,6 +8,7 @@ import io
 import pytest
 
 from app.contracts.models import Contract
+from app.sms import outbox
 from tests.fixtures.people import code_from_outbox
 from tests.fixtures.values import PASSWORD
 
@@ -184,7 +185,8 @@ def test_the_whole_deal_and_a_verifiable_pdf(api, client, deal, tokens):
 def test_signing_needs_a_sent_contract_a_right_password_and_happens_once(api, deal, tokens):
     contract = offer(api, deal, tokens)
     path = f"/contracts/{contract['id']}/sign"
-    assert api.post(path, {"password": PASSWORD}, token=tokens["worker"]).status_code == 409
+    assert api.post(path, {"password": PASSWORD}, token=tokens["host"]).status_code == 409
+    assert api.post(path, {"password": PASSWORD}, token=tokens["worker"]).status_code == 404
     api.post(f"/contracts/{contract['id']}/send", token=tokens["host"])
     wrong = api.post(path, {"password": "wrong password"}, token=tokens["worker"])
     assert wrong.status_code == 401
@@ -249,3 +251,26 @@ def test_the_worker_signs_with_a_code_texted_to_their_verified_mobile(api, deal,
     assert [s["party"] for s in signed.get_json()["signatures"]] == ["worker"]
     again = api.post(path + "/sign", {"code": code}, token=tokens["worker"])
     assert again.status_code == 409
+
+
+def test_the_worker_sees_an_offer_once_sent_and_is_texted_at_each_step(api, deal, tokens):
+    contract = offer(api, deal, tokens)
+    path = f"/contracts/{contract['id']}"
+    assert api.get(path, token=tokens["worker"]).status_code == 404  # still a draft
+    assert api.get("/contracts", token=tokens["worker"]).get_json() == []
+    api.post(path + "/send", token=tokens["host"])
+    assert api.get(path, token=tokens["worker"]).status_code == 200
+    texts = [m.text for m in outbox(deal.seeker.mobile)]
+    assert "恒达物流" in texts[-1] and "仓库分拣员" in texts[-1]
+    assert f"/contracts/{contract['id']}" in texts[-1]
+    api.post(path + "/cancel", token=tokens["host"])
+    assert "撤回" in outbox(deal.seeker.mobile)[-1].text
+    assert api.get(path, token=tokens["worker"]).get_json()["status"] == "cancelled"
+
+
+def test_only_organisers_see_where_each_party_signed_from(api, deal, tokens):
+    contract = signed_contract(api, deal, tokens)
+    path = f"/contracts/{contract['id']}/evidence"
+    for who, sees in (("organiser", True), ("worker", False), ("host", False)):
+        events = api.get(path, token=tokens[who]).get_json()["events"]
+        assert any(e["ip"] for e in events) is sees, who
