@@ -114,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.jobs import views as jobs_views
     from app.live import views as live_views
     from app.onsite import views as onsite_views
+    from app.people import views as people_views
     from app.reports import views as reports_views
     from app.vendor import bp as vendor_bp
 
@@ -123,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
         jobs_views.bp,
         live_views.bp,
         onsite_views.bp,
+        people_views.bp,
         reports_views.bp,
         contracts_views.bp,
         i18n_bp,

@@ -6,6 +6,7 @@ from app.accounts.models import (  # noqa: F401
     LoginFailure,
     LoginSession,
     OneTimeCode,
+    RealNameAttempt,
     Seeker,
     User,
 )

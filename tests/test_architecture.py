@@ -22,6 +22,7 @@ LAYER_OF_PACKAGE = {
     "onsite": 4,
     "reports": 4,
     "contracts": 4,
+    "people": 4,
 }
 WEB = 5  # the REST API, every area's pages, and what only pages use
 COMPOSITION = 6  # wires everything together: the factory, the command line, the demo

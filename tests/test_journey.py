@@ -21,6 +21,7 @@ import requests
 from playwright.sync_api import expect
 
 from tests.fixtures.browser import PageErrors, screenshot, sign_in
+from tests.fixtures.people import sign_in_on_page
 from tests.fixtures.servers import Server, faircast_env, run_cli
 from tests.fixtures.values import PASSWORD
 
@@ -86,6 +87,7 @@ def site(tmp_path):
             env,
         )
     server = Server(env, log_path=tmp_path / "server.log").start()
+    server.database_url = env["FAIRCAST_DATABASE_URL"]  # where the outbox of texted codes is
     for n, employer in enumerate(JOBS):
         token = requests.post(
             server.url + "/api/v1/tokens", json={"username": employer, "password": PASSWORD}
@@ -187,9 +189,9 @@ def test_the_whole_journey(browser, site):
     # 4. Both sign up; the second retries (taps again after a reload); each counts once.
     for n, viewer in enumerate(viewers):
         viewer.click("#pinned button.signup")
-        viewer.fill("#identity-name", f"求职者{n + 1}")
-        viewer.fill("#identity-mobile", f"1391234567{n}")
-        viewer.click("#identity-form button[type=submit]")
+        sign_in_on_page(
+            viewer, server.database_url, f"1391234567{n}", f"求职者{n + 1}", scope="#identity"
+        )
         expect(viewer.locator("#pinned button.signup.done")).to_be_visible()
     viewers[1].reload()
     viewers[1].wait_for_selector("#pinned .job-card")

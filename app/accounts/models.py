@@ -201,3 +201,14 @@ class OneTimeCode(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class RealNameAttempt(db.Model):
+    """One try at real-name verification, for the limits per person and per browser."""
+
+    __tablename__ = "realname_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    seeker_id: Mapped[str] = mapped_column(ForeignKey("seekers.id"), index=True)
+    browser: Mapped[str | None] = mapped_column(String(40), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

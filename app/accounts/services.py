@@ -270,11 +270,17 @@ def find_seeker(mobile: str) -> Seeker | None:
     return db.session.scalar(select(Seeker).where(Seeker.mobile == normal))
 
 
-def identify_seeker(identity: Identity, secret_key: str | None = None) -> Seeker:
-    """The person with this mobile number, created the first time it is seen."""
+def identify_seeker(
+    identity: Identity, secret_key: str | None = None, registered_by_id: str | None = None
+) -> Seeker:
+    """The person with this mobile number as staff (or an operator) know them, created the first
+    time it is seen: marked staff-registered (registered_by_id) until the person proves the
+    number themself. Never a browser's door: typing a number proves nothing."""
     seeker = find_seeker(identity.mobile)
     if seeker is None:
-        seeker = Seeker(name=identity.name, mobile=identity.mobile)
+        seeker = Seeker(
+            name=identity.name, mobile=identity.mobile, registered_by_id=registered_by_id
+        )
         db.session.add(seeker)
     elif not seeker.name:
         seeker.name = identity.name

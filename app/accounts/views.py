@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
-from app.accounts.doors import LOGIN_SESSION_KEY, known_device, remember_device, request_ip
+from app.accounts.doors import (
+    LOGIN_SESSION_KEY,
+    known_device,
+    remember_device,
+    request_ip,
+    sign_in_user,
+    sign_out,
+)
 from app.accounts.models import Role
 from app.accounts.schemas import Credentials
 from app.accounts.services import (
     authenticate,
-    end_login_session,
     load_session_user,
-    start_login_session,
 )
 from app.announce import commit
 from app.errors import DomainError
@@ -56,11 +61,10 @@ def login_page():
             commit()  # keep the failure record that rate limiting counts
             error = exc.message if exc.status == 429 else _("Wrong username or password.")
             return render_template(
-                "accounts/login.html", error=error, username=username
+                "accounts/login.html", error=error, username=username, next_url=_next_url()
             ), exc.status
-        session[LOGIN_SESSION_KEY] = start_login_session(user).id
+        sign_in_user(user)
         commit()
-        login_user(user)
         response = redirect(
             safe_next(request.args.get("next")) if request.args.get("next") else home_for(user)
         )
@@ -68,14 +72,21 @@ def login_page():
         return response
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
-    return render_template("accounts/login.html", error=error, username=username)
+    return render_template(
+        "accounts/login.html", error=error, username=username, next_url=_next_url()
+    )
+
+
+def _next_url() -> str:
+    """Where a seeker goes after signing in with a code: back where they came from, or "Me"."""
+    target = request.args.get("next")
+    return safe_next(target) if target else url_for("people.me_page")
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
     """Sign out of this browser: the session and its live connections end."""
-    end_login_session(session.pop(LOGIN_SESSION_KEY, None))
+    sign_out()
     commit()
-    logout_user()
     return redirect(url_for("fairs.index"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts.actor import Actor
@@ -16,7 +17,7 @@ from app.errors import Forbidden, Unauthorized, ValidationError
 from app.extensions import db
 from app.fairs import services as fairs
 from app.onsite import services as onsite
-from app.onsite.held import held_tickets, hold_ticket
+from app.onsite.held import held_tickets
 from app.onsite.models import CheckIn, Registration, RegistrationStatus
 from app.onsite.schemas import (
     AttendanceOut,
@@ -129,7 +130,10 @@ def _caller_seeker(user: Actor) -> Seeker:
         )
     seeker = db.session.get(Seeker, user.seeker_id) if user.seeker_id else None
     if seeker is None:
-        raise Forbidden("Tell us your name and mobile number first.", {"identity": "required"})
+        raise Forbidden(
+            _("Sign in with your mobile number and the code we text you first."),
+            {"identity": "required"},
+        )
     return seeker
 
 
@@ -157,10 +161,8 @@ def post_registration(fair_id: str):
         )
     else:
         seeker = _caller_seeker(user)
-        registration, created = onsite.register_seeker(user, fair, seeker, held_tickets())
+        registration, created = onsite.register_seeker(user, fair, seeker)
     committed(registration)
-    if not user.is_authenticated:
-        hold_ticket(registration.id)
     return reply(registration_out(registration, created), 201)
 
 

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask import jsonify
 from flask_babel import gettext as _
 
 from app.accounts.codes import RESEND_AFTER, send_code
-from app.accounts.doors import current_actor, request_ip, sign_in_seeker
+from app.accounts.doors import current_actor, request_ip, sign_in_seeker, sign_out
+from app.accounts.realname import verify_real_name
 from app.accounts.schemas import (
     CodeProof,
     CodeRequest,
     CodeSent,
     MeOut,
     MePatch,
+    RealNameIn,
     SeekerOut,
     SignedIn,
 )
@@ -24,6 +27,7 @@ from app.api.registry import endpoint
 from app.api.views import body, committed, reply
 from app.errors import Forbidden
 from app.live import operations as live
+from app.people.services import delete_my_account, export_my_data
 
 # A token from a code works this long; the page's session lasts as long as the browser's.
 SEEKER_TOKEN_LIFETIME = timedelta(days=30)
@@ -113,3 +117,37 @@ def patch_me():
     """Correct your name."""
     seeker = committed(rename_seeker(current_actor(), body(MePatch).name))
     return reply(me_out(seeker))
+
+
+@endpoint(
+    "/me/real-name",
+    "POST",
+    "people",
+    body=RealNameIn,
+    returns=MeOut,
+    errors=(401, 403, 409, 422, 429, 503),
+)
+def post_real_name():
+    """Verify your real name: name and resident ID number, checked by the configured verifier."""
+    data = body(RealNameIn)
+    seeker = committed(verify_real_name(current_actor(), data.name, data.id_number))
+    return reply(me_out(seeker))
+
+
+@endpoint("/me/export", "GET", "people", errors=(401, 403))
+def get_me_export():
+    """Everything FairCast keeps about you, as JSON."""
+    response = jsonify(export_my_data(current_actor()))
+    response.headers["Content-Disposition"] = 'attachment; filename="faircast-my-data.json"'
+    return response
+
+
+@endpoint("/me", "DELETE", "people", status=204, errors=(401, 403))
+def delete_me():
+    """Delete your account: your sign-ups stay in the counts, no longer yours."""
+    caller = current_actor()
+    delete_my_account(caller)
+    if caller.login_session_id:
+        sign_out()
+    committed(None)
+    return "", 204

@@ -71,10 +71,6 @@ class NotCheckedIn(Conflict):
     code = "not_checked_in"
 
 
-class AlreadyRegistered(Conflict):
-    code = "already_registered"
-
-
 # Ticket codes ---------------------------------------------------------------------------
 
 
@@ -299,7 +295,6 @@ def _register(
     seeker: Seeker,
     channel: RegistrationChannel,
     by: Actor | None,
-    held: Collection[str] | None = None,
 ) -> tuple[Registration, bool]:
     _require_open(fair)
     lock_fair(fair.id)
@@ -307,12 +302,8 @@ def _register(
     fill_places(fair)
     existing = _registration_of(fair.id, seeker.id)
     if existing is not None and existing.is_active:
-        if held is not None and existing.id not in held:
-            raise AlreadyRegistered(
-                "This mobile number is already registered for this fair. Sign in to see the "
-                "ticket, or give the number at the entrance.",
-                {"mobile": "already registered"},
-            )
+        # Only the person themself (signed in with a code) or staff get here: nobody learns
+        # from this answer that someone else holds a ticket.
         return existing, False
     capacity = _current_capacity(fair)
     confirmed = _status_counts(fair.id).get(RegistrationStatus.CONFIRMED, 0)
@@ -342,26 +333,14 @@ def _register(
     return registration, True
 
 
-def register_seeker(
-    actor: Actor, fair: Fair, seeker: Seeker, held: Collection[str] = ()
-) -> tuple[Registration, bool]:
-    """A person registers themself (signed in, or identified in this browser): a confirmed
-    place while there are places, else the waiting list. Registering again changes nothing.
-
-    An anonymous browser gets back an existing registration only if it holds it already.
-    """
+def register_seeker(actor: Actor, fair: Fair, seeker: Seeker) -> tuple[Registration, bool]:
+    """A signed-in seeker (who proved their number) registers themself: a confirmed place
+    while there are places, else the waiting list. Registering again changes nothing."""
     if actor.is_staff:
         raise Forbidden("Staff accounts do not register; walk-ins are registered at the desk.")
-    if actor.is_authenticated and actor.seeker_id != seeker.id:
+    if not actor.is_authenticated or actor.seeker_id != seeker.id:
         raise Forbidden("You can only register yourself.")
-    signed_in = actor.is_authenticated
-    return _register(
-        fair,
-        seeker,
-        RegistrationChannel.ONLINE,
-        actor if signed_in else None,
-        None if signed_in else held,
-    )
+    return _register(fair, seeker, RegistrationChannel.ONLINE, actor)
 
 
 def register_walk_in(
@@ -370,7 +349,7 @@ def register_walk_in(
     """Register someone at the desk; their mobile number finds them if they are known."""
     require_desk_staff(staff)
     _require_open(fair)
-    seeker = identify_seeker(identity, secret_key)
+    seeker = identify_seeker(identity, secret_key, registered_by_id=staff.user_id)
     return _register(fair, seeker, RegistrationChannel.WALK_IN, staff)
 
 

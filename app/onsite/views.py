@@ -83,7 +83,7 @@ def register(fair_id: str):
             raise Forbidden(
                 _("Staff accounts do not register; walk-ins are registered at the desk.")
             )
-        registration, _created = services.register_seeker(actor, fair, seeker, held_tickets())
+        registration, _created = services.register_seeker(actor, fair, seeker)
     except DomainError as exc:
         db.session.rollback()
         return _register_page(fair, {}, exc.fields, exc.message, exc.status, exc.code)

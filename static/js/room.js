@@ -1,5 +1,6 @@
 // The viewer's room page: pinned card with one-tap sign-up, card history, chat, live counts.
 import { connectRoom, countsGate, el, jobCard, readConfig, request, toast } from "/static/js/live.js";
+import { phoneSignIn } from "/static/js/phone_sign_in.js";
 import { createPlayer } from "/static/js/player.js";
 
 const config = readConfig("room-config");
@@ -134,7 +135,7 @@ async function tap(jobId) {
   if (!state.me.identified) {
     waitingForIdentity = jobId;
     $("identity").hidden = false;
-    $("identity-name").focus();
+    $("identity").querySelector('[data-field="mobile"]').focus();
     return;
   }
   signUp(jobId);
@@ -161,36 +162,27 @@ async function signUp(jobId) {
   renderCards();
 }
 
-$("identity-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const data = { name: $("identity-name").value, mobile: $("identity-mobile").value };
-  const response = await fetch("/api/v1/identity", {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": config.csrf_token },
-    body: JSON.stringify(data),
-  });
-  const body = await response.json();
-  if (!response.ok) {
-    $("identity-error").textContent = Object.values(body.error.fields).join(" ") || body.error.message;
-    return;
-  }
-  const reply = await request(socket, "identify", data);
-  if (!reply.ok) {
-    $("identity-error").textContent = reply.error.message;
-    return;
-  }
-  state.me.identified = true;
-  $("identity").hidden = true;
-  $("identity-error").textContent = "";
-  if (waitingForIdentity) {
-    const jobId = waitingForIdentity;
+phoneSignIn($("identity").querySelector("form"), {
+  csrfToken: config.csrf_token,
+  // The connection becomes the seeker too (its handshake was anonymous).
+  onSignedIn: async ({ token }) => {
+    const reply = await request(socket, "identify", { token });
+    if (!reply.ok) {
+      notice(reply.error.message);
+      return;
+    }
+    state.me.identified = true;
+    $("identity").hidden = true;
+    if (waitingForIdentity) {
+      const jobId = waitingForIdentity;
+      waitingForIdentity = null;
+      signUp(jobId);
+    }
+  },
+  onCancel: () => {
     waitingForIdentity = null;
-    signUp(jobId);
-  }
-});
-$("identity-cancel").addEventListener("click", () => {
-  waitingForIdentity = null;
-  $("identity").hidden = true;
+    $("identity").hidden = true;
+  },
 });
 
 function addChat(message) {

@@ -1,5 +1,6 @@
-// Sign-ups made over HTTP (the fair page, a replay), with the inline name-and-number form the
-// first time; the tap that asked for it is sent as soon as the person has said who they are.
+// Sign-ups made over HTTP (the fair page, a replay), with the inline sign-in by mobile number
+// and code the first time; the tap that asked for it is sent as soon as the person is signed in.
+import { phoneSignIn } from "/static/js/phone_sign_in.js";
 
 export function pageSignUps({ fairId, csrfToken, source, roomId = null, notice, onChange }) {
   const $ = (id) => document.getElementById(id);
@@ -26,28 +27,24 @@ export function pageSignUps({ fairId, csrfToken, source, roomId = null, notice, 
     } else if (reply.body.error.fields.identity) {
       waiting = jobId;
       $("identity").hidden = false;
-      $("identity-name").focus();
+      $("identity").querySelector('[data-field="mobile"]').focus();
     } else {
       notice(reply.body.error.message);
     }
   }
 
-  $("identity-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const reply = await post("/api/v1/identity", { name: $("identity-name").value, mobile: $("identity-mobile").value });
-    if (!reply.ok) {
-      $("identity-error").textContent = Object.values(reply.body.error.fields).join(" ") || reply.body.error.message;
-      return;
-    }
-    $("identity").hidden = true;
-    $("identity-error").textContent = "";
-    const jobId = waiting;
-    waiting = null;
-    if (jobId) tap(jobId);
-  });
-  $("identity-cancel").addEventListener("click", () => {
-    waiting = null;
-    $("identity").hidden = true;
+  phoneSignIn($("identity").querySelector("form"), {
+    csrfToken,
+    onSignedIn: () => {
+      $("identity").hidden = true;
+      const jobId = waiting;
+      waiting = null;
+      if (jobId) tap(jobId);
+    },
+    onCancel: () => {
+      waiting = null;
+      $("identity").hidden = true;
+    },
   });
 
   fetch(`/api/v1/fairs/${fairId}/signups/mine`)

@@ -1,4 +1,4 @@
-"""Signing up from the public fair page in Chromium, with the inline name-and-number form."""
+"""Signing up from the public fair page in Chromium, signing in with a code the first time."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.fixtures.browser import PageErrors, screenshot
+from tests.fixtures.people import sign_in_on_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -22,9 +23,7 @@ def test_a_visitor_signs_up_from_the_fair_page(browser, live_site):
     buttons = page.locator("button.signup[data-job-id]")
     expect(buttons).to_have_count(3)
     buttons.first.click()
-    page.fill("#identity-name", "赵敏")
-    page.fill("#identity-mobile", "13712345678")
-    page.click("#identity-form button[type=submit]")
+    sign_in_on_page(page, seeded.database_url, "13712345678", "赵敏", scope="#identity")
     expect(buttons.first).to_have_class("primary signup done")
     page.reload()
     expect(page.locator("button.signup.done")).to_have_count(1)  # remembered

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
 from tests.fixtures.browser import PageErrors, screenshot, sign_in
+from tests.fixtures.people import sign_in_on_page
 from tests.fixtures.realtime import start_server
 from tests.fixtures.values import PASSWORD
 
@@ -41,9 +42,7 @@ def test_cockpit_and_viewer_side_by_side_with_a_restart(browser, site):
     assert "Job 0" in viewer.inner_text("#pinned")
 
     viewer.click("#pinned button.signup")
-    viewer.fill("#identity-name", "王小明")
-    viewer.fill("#identity-mobile", "139 1234 5678")
-    viewer.click("#identity-form button[type=submit]")
+    sign_in_on_page(viewer, seeded.database_url, "139 1234 5678", "王小明", scope="#identity")
     viewer.wait_for_selector("#pinned button.signup.done")
     expect(host.locator("#pinned [data-count-for]")).to_have_text("1")
     expect(viewer.locator("#pinned [data-count-for]")).to_have_text("1")
@@ -81,9 +80,7 @@ def test_user_text_is_inert(browser, site):
     host.locator("#jobs li button.push").first.click()
     viewer.wait_for_selector("#pinned .job-card")
     viewer.click("#pinned button.signup")
-    viewer.fill("#identity-name", XSS[:50])
-    viewer.fill("#identity-mobile", "13912345678")
-    viewer.click("#identity-form button[type=submit]")
+    sign_in_on_page(viewer, seeded.database_url, "13912345678", XSS[:50], scope="#identity")
     viewer.wait_for_selector("#pinned button.signup.done")
     viewer.fill("#chat-text", XSS[:200])
     viewer.click("#chat-form button[type=submit]")

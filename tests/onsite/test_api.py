@@ -8,6 +8,7 @@ from app.accounts.models import ApiToken, TokenScope
 from app.accounts.services import create_token
 from app.live.models import SignUp
 from app.onsite.models import CheckIn, Registration
+from tests.fixtures.people import sign_in_by_code
 from tests.fixtures.values import csrf_token, login
 
 
@@ -102,7 +103,7 @@ def test_raised_capacity_is_given_to_the_waiting_list(api, db, venue, make_user,
     assert_error(api.post(f"/fairs/{venue.fair.id}/waitlist/confirm", token=tokens["host"]), 403)
 
 
-def test_anonymous_visitors_identify_first_and_need_csrf(client, venue):
+def test_anonymous_visitors_sign_in_with_a_code_first_and_need_csrf(client, venue):
     path = f"/api/v1/fairs/{venue.fair.id}/registrations"
     no_csrf = client.post(path, json={})
     assert_error(no_csrf, 400, "csrf")
@@ -110,26 +111,36 @@ def test_anonymous_visitors_identify_first_and_need_csrf(client, venue):
     headers = {"X-CSRFToken": token}
     assert_error(client.post(path, json={}, headers=headers), 403, "forbidden", "identity")
     assert_error(client.get(path), 401)
-    identified = client.post(
-        "/api/v1/identity", json={"name": "王小明", "mobile": "13912345678"}, headers=headers
-    )
-    assert identified.status_code == 200
+    sign_in_by_code(client, "13912345678")
     registered = client.post(path, json={}, headers=headers)
     assert registered.status_code == 201
     body = registered.get_json()
     listed = client.get(path).get_json()
     assert [r["id"] for r in listed] == [body["id"]]
     assert client.get(f"/api/v1/registrations/{body['id']}").status_code == 200
-    # Another browser typing the same number does not get this ticket.
+    # Another browser typing the same number gets no session, no ticket and no hint of one.
     other = client.application.test_client()
     other_headers = {"X-CSRFToken": csrf_token(other)}
-    other.post(
+    claimed = other.post(
         "/api/v1/identity", json={"name": "冒充", "mobile": "13912345678"}, headers=other_headers
     )
-    assert_error(other.post(path, json={}, headers=other_headers), 409, "already_registered")
+    assert claimed.status_code == 404
+    refused = other.post(path, json={}, headers=other_headers)
+    assert_error(refused, 403, "forbidden", "identity")
+    assert "13912345678" not in refused.get_data(as_text=True)
     assert_error(other.get(f"/api/v1/registrations/{body['id']}"), 404)
     cancelled = client.delete(f"/api/v1/registrations/{body['id']}", headers=headers)
     assert cancelled.get_json()["status"] == "cancelled"
+
+
+def test_registering_twice_returns_the_same_ticket_and_no_409(client, venue):
+    path = f"/api/v1/fairs/{venue.fair.id}/registrations"
+    sign_in_by_code(client, "13912345678")
+    headers = {"X-CSRFToken": csrf_token(client)}
+    first = client.post(path, json={}, headers=headers).get_json()
+    again = client.post(path, json={}, headers=headers)
+    assert again.status_code == 201 and again.get_json()["id"] == first["id"]
+    assert again.get_json()["created"] is False
 
 
 def test_walk_ins_by_organisers(api, db, venue, make_user, tokens):

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from app import create_app
-from app.accounts.actor import ANONYMOUS, Actor
+from app.accounts.actor import Actor
 from app.accounts.models import Role, Seeker, User
 from app.accounts.schemas import Identity, NewUser
 from app.accounts.services import create_user, identify_seeker
@@ -24,6 +24,7 @@ from app.migrate import upgrade
 from app.onsite import services
 from app.onsite.models import CheckIn, Registration, RegistrationStatus
 from app.onsite.schemas import PersonRef
+from tests.fixtures.people import seeker_actor
 from tests.fixtures.values import PASSWORD, hours_from_now
 
 CAPACITY = 5
@@ -99,7 +100,8 @@ def queue(fair_id: str) -> list[str]:
 
 def register_in_thread(fair_id: str, seeker_id: str) -> str:
     fair = db.session.get(Fair, fair_id)
-    registration, _ = services.register_seeker(ANONYMOUS, fair, db.session.get(Seeker, seeker_id))
+    seeker = db.session.get(Seeker, seeker_id)
+    registration, _ = services.register_seeker(seeker_actor(seeker), fair, seeker)
     return registration.status.value
 
 

@@ -15,6 +15,7 @@ from app.onsite import services
 from app.onsite.models import CheckIn, Registration, RegistrationStatus
 from app.onsite.schemas import OnsiteSignUpIn
 from tests.fixtures.onsite import by_code, by_mobile
+from tests.fixtures.people import seeker_actor
 from tests.fixtures.values import hours_from_now
 
 CONFIRMED, WAITLISTED, CANCELLED = (
@@ -24,8 +25,8 @@ CONFIRMED, WAITLISTED, CANCELLED = (
 )
 
 
-def register(db, fair, seeker, held=()):
-    registration, created = services.register_seeker(ANONYMOUS, fair, seeker, held)
+def register(db, fair, seeker):
+    registration, created = services.register_seeker(seeker_actor(seeker), fair, seeker)
     db.session.commit()
     return registration, created
 
@@ -53,16 +54,18 @@ def test_places_then_the_waiting_list_in_order(db, venue, make_seeker):
 def test_registering_again_is_the_same_registration(db, venue, make_seeker):
     seeker = make_seeker()
     first, created = register(db, venue.fair, seeker)
-    again, created_again = register(db, venue.fair, seeker, held=[first.id])
+    again, created_again = register(db, venue.fair, seeker)
     assert created and not created_again and again.id == first.id
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 1
 
 
-def test_an_anonymous_browser_does_not_get_someone_elses_ticket(db, venue, make_seeker):
+def test_an_anonymous_browser_does_not_register_anyone(db, venue, make_seeker):
     seeker = make_seeker()
     register(db, venue.fair, seeker)
-    with pytest.raises(services.AlreadyRegistered):
-        services.register_seeker(ANONYMOUS, venue.fair, seeker, held=[])
+    with pytest.raises(Forbidden):
+        services.register_seeker(ANONYMOUS, venue.fair, seeker)
+    with pytest.raises(Forbidden):
+        services.register_seeker(ANONYMOUS, venue.fair, make_seeker())
 
 
 def test_a_cancelled_registration_reopens_with_the_same_ticket_at_the_back(db, venue, make_seeker):
@@ -73,7 +76,7 @@ def test_a_cancelled_registration_reopens_with_the_same_ticket_at_the_back(db, v
     services.cancel_registration(ANONYMOUS, first, held=[first.id])
     db.session.commit()
     register(db, venue.fair, c)  # takes the freed place
-    again, created = register(db, venue.fair, a, held=[first.id])
+    again, created = register(db, venue.fair, a)
     assert created and again.id == first.id and again.ticket_code == code
     assert again.status == WAITLISTED and again.cancelled_at is None
 
@@ -134,7 +137,8 @@ def test_registration_is_closed_when_there_is_nothing_to_attend(
     db.session.commit()
     assert services.registration_closed_reason(venue.fair) == reason
     with pytest.raises(services.Closed):
-        services.register_seeker(ANONYMOUS, venue.fair, make_seeker())
+        seeker = make_seeker()
+        services.register_seeker(seeker_actor(seeker), venue.fair, seeker)
 
 
 def test_staff_do_not_register_themselves(db, venue, make_user, make_seeker):

@@ -2,12 +2,13 @@
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from app.accounts.actor import ANONYMOUS, Actor
+from app.accounts.actor import Actor
 from app.onsite import services
 from app.onsite.models import Registration
-from tests.fixtures.values import csrf_token, login
+from tests.fixtures.people import seeker_actor, sign_in_by_code
+from tests.fixtures.values import Api, csrf_token, login
 
 EN = {"Accept-Language": "en"}
 
@@ -17,11 +18,12 @@ def page(client, path, **kw):
     return response.status_code, response.get_data(as_text=True)
 
 
-def register_anonymously(client, venue, name="王小明", mobile="13912345678"):
+def register_by_code(client, venue, name="王小明", mobile="13912345678"):
+    """Sign in with the code texted to mobile (saying one's name), then register."""
+    signed = sign_in_by_code(client, mobile)
+    Api(client, signed["token"]).patch("/me", {"name": name})
     return client.post(
-        f"/fairs/{venue.fair.id}/register",
-        data={"csrf_token": csrf_token(client), "name": name, "mobile": mobile},
-        headers=EN,
+        f"/fairs/{venue.fair.id}/register", data={"csrf_token": csrf_token(client)}, headers=EN
     )
 
 
@@ -37,7 +39,8 @@ def test_the_fair_page_shows_the_venue_places_and_booths(client, db, venue, make
     )
     assert "Check-in desk" not in html
     for _ in range(2):
-        services.register_seeker(ANONYMOUS, venue.fair, make_seeker())
+        seeker = make_seeker()
+        services.register_seeker(seeker_actor(seeker), venue.fair, seeker)
     db.session.commit()
     assert "All 2 places are taken" in page(client, f"/fairs/{venue.fair.id}")[1]
     chinese = client.get(f"/fairs/{venue.fair.id}").get_data(as_text=True)
@@ -56,8 +59,9 @@ def test_staff_see_their_links_on_the_fair_page(client, venue):
 
 
 def test_registering_in_a_browser_gives_a_ticket_only_that_browser_sees(client, db, venue):
-    assert page(client, f"/fairs/{venue.fair.id}/register")[0] == 200
-    response = register_anonymously(client, venue)
+    status, html = page(client, f"/fairs/{venue.fair.id}/register")
+    assert status == 200 and "data-phone-sign-in" in html
+    response = register_by_code(client, venue)
     assert response.status_code == 302
     ticket_path = response.headers["Location"]
     status, html = page(client, ticket_path)
@@ -76,9 +80,14 @@ def test_registering_in_a_browser_gives_a_ticket_only_that_browser_sees(client, 
 
     stranger = client.application.test_client()
     assert page(stranger, ticket_path)[0] == 404
-    again = register_anonymously(stranger, venue, name="冒充")
-    assert again.status_code == 409
-    assert "already registered" in again.get_data(as_text=True)
+    # Typing the number is no way in: registering needs the code, and says nothing of a ticket.
+    again = stranger.post(
+        f"/fairs/{venue.fair.id}/register",
+        data={"csrf_token": csrf_token(stranger), "name": "冒充", "mobile": "13912345678"},
+        headers=EN,
+    )
+    assert again.status_code == 302 and "/login" in again.headers["Location"]
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 1
 
 
 def test_the_register_form_checks_its_input(client, db, venue):
@@ -86,9 +95,11 @@ def test_the_register_form_checks_its_input(client, db, venue):
         f"/fairs/{venue.fair.id}/register", data={"name": "A", "mobile": "13912345678"}
     )
     assert missing_csrf.status_code == 400
-    bad = register_anonymously(client, venue, mobile="12345")
-    assert bad.status_code == 422
-    assert "Not a mainland China mobile number" in bad.get_data(as_text=True)
+    anonymous = client.post(
+        f"/fairs/{venue.fair.id}/register",
+        data={"csrf_token": csrf_token(client), "name": "A", "mobile": "12345"},
+    )
+    assert anonymous.status_code == 302
     assert db.session.scalar(select(Registration)) is None
     assert page(client, "/fairs/nope/register")[0] == 404
 
@@ -167,7 +178,8 @@ def test_the_booth_page_is_for_the_employers_hosts(client, venue, make_user):
 
 
 def test_the_organisers_desk_lists_registrations_and_sets_booths(client, db, venue, make_seeker):
-    registration, _ = services.register_seeker(ANONYMOUS, venue.fair, make_seeker(name="陈静"))
+    person = make_seeker(name="陈静")
+    registration, _ = services.register_seeker(seeker_actor(person), venue.fair, person)
     db.session.commit()
     login(client, venue.organiser.username)
     status, html = page(client, f"/organiser/fairs/{venue.fair.id}/onsite")
@@ -202,7 +214,8 @@ def test_the_organisers_desk_lists_registrations_and_sets_booths(client, db, ven
 
 
 def test_a_tickets_link_leads_each_person_to_the_right_place(client, db, venue, make_seeker):
-    registration, _ = services.register_seeker(ANONYMOUS, venue.fair, make_seeker(name="赵六"))
+    person = make_seeker(name="赵六")
+    registration, _ = services.register_seeker(seeker_actor(person), venue.fair, person)
     db.session.commit()
     link = f"/t/{registration.ticket_code.lower()}"
     status, html = page(client, link)

@@ -1,4 +1,5 @@
-"""seeker accounts and codes: one-time codes sent by SMS, the log backend's outbox
+"""seeker accounts and codes: one-time codes sent by SMS, the log backend's outbox, tries at
+real-name verification
 
 Revision ID: 0014
 Revises: 0013
@@ -48,9 +49,29 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("sms_messages", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_sms_messages_mobile"), ["mobile"], unique=False)
+    op.create_table(
+        "realname_attempts",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("seeker_id", sa.String(length=16), nullable=False),
+        sa.Column("browser", sa.String(length=40), nullable=True),
+        sa.Column("at", app.db.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["seeker_id"], ["seekers.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("realname_attempts", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_realname_attempts_seeker_id"), ["seeker_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_realname_attempts_browser"), ["browser"], unique=False)
+        batch_op.create_index(batch_op.f("ix_realname_attempts_at"), ["at"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("realname_attempts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_realname_attempts_at"))
+        batch_op.drop_index(batch_op.f("ix_realname_attempts_browser"))
+        batch_op.drop_index(batch_op.f("ix_realname_attempts_seeker_id"))
+    op.drop_table("realname_attempts")
     with op.batch_alter_table("sms_messages", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_sms_messages_mobile"))
     op.drop_table("sms_messages")
