@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.accounts.actor import Actor
+from app.accounts.actor import VISITOR_PREFIX, Actor
 from app.announce import later
 from app.errors import Conflict, Forbidden, NotFound, RateLimited, ValidationError
 from app.extensions import db
@@ -280,7 +280,12 @@ def post_chat(actor: Actor, room_id: str, text: str) -> dict:
     manager = can_manage_room(actor, room)
     if not manager and chat.is_muted(room.id, actor.person_key):
         raise Forbidden("You have been muted in this room.")
-    if not live_runtime().chat_limiter.allow(room.id, actor.person_key):
+    limiter = live_runtime().chat_limiter
+    # Per person, and per browser too: signing in as someone else does not reset the limit.
+    keys = [actor.person_key]
+    if actor.visitor_id and not manager:
+        keys.append(VISITOR_PREFIX + actor.visitor_id)
+    if not all([limiter.allow(room.id, key) for key in keys]):
         raise RateLimited("You are sending messages too fast; wait a few seconds.")
     message = chat.message_json(chat.store_message(room.id, actor, text, staff=manager))
     later(announcements.chat_posted, room_id=room.id, message=message)

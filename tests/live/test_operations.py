@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import func, select
 
@@ -358,6 +360,17 @@ def test_chat_is_rate_limited_per_person(db, live_room, viewer):
     texts = [m["text"] for m in chat.recent_chat(room.id)]
     assert "one too many" not in texts and texts[-1] == "my turn"
     assert len(texts) == CHAT_BURST + 1
+
+
+def test_changing_identity_in_one_browser_does_not_reset_the_chat_limit(db, live_room, viewer):
+    room, _host, _jobs = live_room
+    people = [viewer() for _ in range(CHAT_BURST + 1)]
+    same_browser = [replace(p, visitor_id="browser-shared") for p in people]
+    for n, person in enumerate(same_browser[:CHAT_BURST]):
+        operations.post_chat(person, room.id, f"line {n}")
+    with pytest.raises(RateLimited):
+        operations.post_chat(same_browser[CHAT_BURST], room.id, "a fresh identity")
+    operations.post_chat(people[CHAT_BURST], room.id, "from my own phone")
 
 
 def test_a_muted_person_cannot_chat_in_that_room(db, live_room, viewer):

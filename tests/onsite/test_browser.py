@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from streaming import find_ffmpeg
 from tests.fixtures.browser import CHROMIUM, CHROMIUM_ARGS, PageErrors, screenshot, sign_in
 from tests.fixtures.onsite import seed_onsite
+from tests.fixtures.people import sign_in_on_page
 from tests.fixtures.realtime import migrated_copy, start_server
 from tests.fixtures.values import PASSWORD
 
@@ -43,6 +44,7 @@ def unexpected(errors: PageErrors) -> list[str]:
 def site(tmp_path, migrated_template):
     database_url = migrated_copy(migrated_template, tmp_path)
     seeded = seed_onsite(database_url, tmp_path / "media")
+    seeded.database_url = database_url  # where the outbox of texted codes is
     server = start_server(database_url, tmp_path)
     yield seeded, server
     server.stop()
@@ -65,9 +67,8 @@ def test_ticket_qr_decodes_back_and_shows_without_a_network(browser, site):
     page = errors.watch(phone.new_page(), "visitor")
     page.goto(f"{server.url}/fairs/{seeded.fair_id}")
     page.click("#onsite a.button.primary")
-    page.fill("input[name=name]", "周杰")
-    page.fill("input[name=mobile]", "139 0000 1111")
-    page.click("#register-form button[type=submit]")
+    sign_in_on_page(page, seeded.database_url, "139 0000 1111", "周杰")
+    page.click("#register-me button[type=submit]")  # the page reloaded, signed in
     page.wait_for_selector("#ticket-qr")
     code = page.inner_text("#ticket-code").replace("-", "")
     ticket_url = page.url
