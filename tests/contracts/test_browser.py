@@ -92,7 +92,10 @@ def test_offer_sign_download_validate_and_count(browser, site, tmp_path):
         expect(host.locator("#contract-status")).to_have_text("待签署")
 
         # The worker, on a phone, reads it and signs with a code texted to them.
+        # (Signed in with the account's password: a sign-in code would hold the signing code
+        # back for a minute, the resend limit per number.)
         sign_in(phone, base, seeded.seeker_username, PASSWORD)
+        expect(phone.locator("#nav-contracts .badge")).to_have_text("1")
         phone.goto(contract_url)
         expect(phone.locator("#contract-text")).to_contain_text("零工（日结）劳务协议")
         expect(phone.locator("#contract-text")).to_contain_text("李娜")
