@@ -15,6 +15,7 @@ from app.contracts.schemas import (
     ConfirmIn,
     ContractIn,
     ContractOut,
+    ContractPatch,
     SignIn,
     TrailOut,
     VerifyOut,
@@ -71,6 +72,22 @@ def get_contract(contract_id: str):
     """One contract: its terms, parties, signatures and the document's SHA-256."""
     contract = committed(contracts.get_contract(actor(), contract_id))
     return reply(contract_out(contract))
+
+
+@endpoint(
+    "/contracts/{contract_id}",
+    "PATCH",
+    TAG,
+    body=ContractPatch,
+    returns=ContractOut,
+    errors=(401, 403, 404, 409, 422),
+)
+def patch_contract(contract_id: str):
+    """Change a draft's terms within the job's limits (the PDF is made anew)."""
+    caller = require_actor(write=True)
+    changes = body(ContractPatch).model_dump(exclude_unset=True, exclude_none=True)
+    contract = contracts.revise_contract(caller, contract_id, changes, settings())
+    return reply(contract_out(committed(contract)))
 
 
 @endpoint(

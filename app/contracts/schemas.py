@@ -39,6 +39,17 @@ class ContractIn(Input):
         return self
 
 
+class ContractPatch(Input):
+    """A draft's terms to change; what is left out stays as it is."""
+
+    starts_on: date | None = None
+    ends_on: date | None = None
+    pay_amount: float | None = Field(None, gt=0, le=10_000_000)
+    place: str | None = Field(None, min_length=1, max_length=200)
+    shift: str | None = Field(None, min_length=1, max_length=100)
+    terms: TermsIn | None = None
+
+
 class SignIn(Input):
     code: str | None = Field(None, min_length=4, max_length=8)
     password: str | None = Field(None, min_length=1, max_length=200)

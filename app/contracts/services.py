@@ -28,7 +28,7 @@ from app.contracts.models import (
     Party,
 )
 from app.contracts.schemas import ContractIn, SignIn
-from app.db import utcnow
+from app.db import new_id, utcnow
 from app.errors import (
     Conflict,
     Forbidden,
@@ -307,9 +307,43 @@ def offer_contract(actor: Actor, data: ContractIn, settings: Settings) -> Contra
         raise Conflict(
             _("An open offer to this person for this job exists already."), {"id": open_one}
         )
-    template = documents.load_template(settings, job.work_type.value)
+    parties = {
+        "employer": {"name": employer.name, "credit_code": employer.credit_code},
+        "worker": {"name": seeker.name, "id_number_masked": seeker.id_number_masked},
+    }
+    contract = Contract(
+        id=new_id(),
+        job_id=job.id,
+        employer_id=employer.id,
+        seeker_id=seeker.id,
+        fair_id=signup.fair_id,
+        signup_id=signup.id,
+        created_by_id=actor.user_id,
+        parties=parties,
+        created_at=utcnow(),
+    )
+    _write_terms(contract, job, data, settings)
+    _write_document(contract, job, settings)
+    db.session.add(contract)
+    db.session.flush()
+    record_event(
+        contract,
+        "offered",
+        _who(actor),
+        actor.ip,
+        {"template": contract.template, "template_version": contract.template_version},
+    )
+    _announce(contract, "offered")
+    return contract
+
+
+def _write_terms(contract: Contract, job: Job, data: ContractIn, settings: Settings) -> None:
+    """The contract's terms from the offer, with the template's defaults for what is left out."""
     extra = data.terms or None
-    terms = {
+    contract.starts_on, contract.ends_on = data.starts_on, data.ends_on
+    contract.pay_amount, contract.pay_unit = data.pay_amount, data.pay_unit.value
+    contract.place, contract.shift = data.place, data.shift
+    contract.terms = {
         "place": data.place,
         "shift": data.shift,
         "starts_on": data.starts_on.isoformat(),
@@ -326,44 +360,22 @@ def offer_contract(actor: Actor, data: ContractIn, settings: Settings) -> Contra
         "benefits": "、".join(job.benefits or []),
         "headcount": job.headcount,
     }
-    parties = {
-        "employer": {"name": employer.name, "credit_code": employer.credit_code},
-        "worker": {"name": seeker.name, "id_number_masked": seeker.id_number_masked},
-    }
-    fair = db.session.get(Fair, signup.fair_id)
-    contract = Contract(
-        job_id=job.id,
-        employer_id=employer.id,
-        seeker_id=seeker.id,
-        fair_id=signup.fair_id,
-        signup_id=signup.id,
-        created_by_id=actor.user_id,
-        template=template.name,
-        template_version=template.version,
-        starts_on=data.starts_on,
-        ends_on=data.ends_on,
-        pay_amount=data.pay_amount,
-        pay_unit=data.pay_unit.value,
-        place=data.place,
-        shift=data.shift,
-        terms=terms,
-        parties=parties,
-        text="",
-        document=b"",
-        content_sha256="",
-        sha256="",
-    )
-    db.session.add(contract)
-    db.session.flush()
+
+
+def _write_document(contract: Contract, job: Job, settings: Settings) -> None:
+    """The contract's text from the current template of its work type, and its unsigned PDF."""
+    template = documents.load_template(settings, job.work_type.value)
+    fair = db.session.get(Fair, contract.fair_id) if contract.fair_id else None
+    contract.template, contract.template_version = template.name, template.version
     contract.text = documents.render_text(
         template,
         {
             "contract_id": contract.id,
-            "employer": parties["employer"],
-            "worker": parties["worker"],
+            "employer": contract.parties["employer"],
+            "worker": contract.parties["worker"],
             "job": {"title": job.title, "category": job.category.value},
             "fair_title": fair.title if fair else "",
-            "terms": terms,
+            "terms": contract.terms,
         },
     )
     contract.document = documents.render_pdf(
@@ -375,14 +387,39 @@ def offer_contract(actor: Actor, data: ContractIn, settings: Settings) -> Contra
         created_at=contract.created_at or utcnow(),
     )
     contract.content_sha256 = contract.sha256 = documents.sha256(contract.document)
-    record_event(
-        contract,
-        "offered",
-        _who(actor),
-        actor.ip,
-        {"template": template.name, "template_version": template.version},
-    )
-    _announce(contract, "offered")
+
+
+def revise_contract(actor: Actor, contract_id: str, changes: dict, settings: Settings) -> Contract:
+    """Change a draft's terms (within the same limits as an offer); the PDF is made anew."""
+    contract = get_contract(actor, contract_id)
+    _require_employer_host(actor, contract)
+    if contract.status != ContractStatus.DRAFT:
+        raise Conflict(
+            _("Only a draft can be changed; withdraw the offer and make a new one."),
+            {"status": contract.status},
+        )
+    job = db.session.get(Job, contract.job_id)
+    current = {
+        "job_id": job.id,
+        "signup_id": contract.signup_id,
+        "starts_on": contract.starts_on,
+        "ends_on": contract.ends_on,
+        "pay_amount": contract.pay_amount,
+        "pay_unit": contract.pay_unit,
+        "place": contract.place,
+        "shift": contract.shift,
+        "terms": {
+            k: contract.terms.get(k)
+            for k in ("hours", "payment_day", "payment_method", "extra")
+            if contract.terms.get(k)
+        },
+    }
+    data = ContractIn.model_validate({**current, **changes})
+    _check_terms(settings, job, data)
+    before = contract.sha256
+    _write_terms(contract, job, data, settings)
+    _write_document(contract, job, settings)
+    record_event(contract, "revised", _who(actor), actor.ip, {"previous_sha256": before})
     return contract
 
 

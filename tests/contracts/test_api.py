@@ -274,3 +274,27 @@ def test_only_organisers_see_where_each_party_signed_from(api, deal, tokens):
     for who, sees in (("organiser", True), ("worker", False), ("host", False)):
         events = api.get(path, token=tokens[who]).get_json()["events"]
         assert any(e["ip"] for e in events) is sees, who
+
+
+def test_a_draft_can_be_revised_within_the_limits_and_a_sent_one_cannot(api, deal, tokens):
+    contract = offer(api, deal, tokens)
+    path = f"/contracts/{contract['id']}"
+    too_low = api.patch(path, {"pay_amount": 100}, token=tokens["host"])
+    assert too_low.status_code == 422
+    assert api.patch(path, {"pay_amount": 210}, token=tokens["worker"]).status_code == 404
+    revised = api.patch(
+        path, {"pay_amount": 210, "terms": {"extra": "提供午餐"}}, token=tokens["host"]
+    ).get_json()
+    assert revised["terms"]["pay_amount"] == "210" and revised["terms"]["extra"] == "提供午餐"
+    assert revised["terms"]["place"] == deal.terms["place"]
+    assert revised["content_sha256"] != contract["content_sha256"]
+    api.post(path + "/send", token=tokens["host"])
+    stale = api.post(
+        path + "/sign",
+        {"password": PASSWORD, "sha256": contract["content_sha256"]},
+        token=tokens["worker"],
+    )
+    assert stale.status_code == 409  # the worker had the first draft in front of them
+    assert api.patch(path, {"pay_amount": 220}, token=tokens["host"]).status_code == 409
+    trail = api.get(path + "/evidence", token=tokens["organiser"]).get_json()
+    assert [e["action"] for e in trail["events"]][:3] == ["offered", "revised", "sent"]
