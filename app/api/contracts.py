@@ -168,7 +168,7 @@ def post_contract_code(contract_id: str):
     TAG,
     body=SignIn,
     returns=ContractOut,
-    errors=(401, 403, 404, 409, 422, 429),
+    errors=(401, 403, 404, 409, 422, 429, 503),
 )
 def post_contract_sign(contract_id: str):
     """Sign after a fresh proof of who you are ({code} from SMS, or {password})."""

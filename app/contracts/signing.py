@@ -10,17 +10,29 @@ from io import BytesIO
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
+from flask_babel import gettext as _
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers, timestamps
 from pyhanko.sign.general import SigningError
+from pyhanko.sign.timestamps import TimestampRequestError
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from app.contracts.authority import Authority, Issued
+from app.errors import DomainError
 
 FIELD_PREFIX = "FairCast"
+
+
+class TimestampUnavailable(DomainError):
+    """The configured timestamp authority did not answer: nothing was signed."""
+
+    status = 503
+    code = "timestamp_unavailable"
+
+
 TSA_TIMEOUT_S = 10
 
 
@@ -65,7 +77,12 @@ def sign_document(
     )
     timestamper = timestamps.HTTPTimeStamper(tsa_url, timeout=TSA_TIMEOUT_S) if tsa_url else None
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
-    out = signers.sign_pdf(writer, meta, signer=signer, timestamper=timestamper)
+    try:
+        out = signers.sign_pdf(writer, meta, signer=signer, timestamper=timestamper)
+    except TimestampRequestError:
+        raise TimestampUnavailable(
+            _("The timestamp service did not answer; nothing was signed. Try again shortly.")
+        ) from None
     return out.getvalue()
 
 
