@@ -17,8 +17,10 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
+from app.config import Settings
+from app.contracts import authority
 from tests.fixtures.browser import PageErrors, screenshot, sign_in
-from tests.fixtures.contracts import newest_code, seed_deal
+from tests.fixtures.contracts import newest_code, running_tsa, seed_deal
 from tests.fixtures.realtime import migrated_copy, start_server
 from tests.fixtures.values import PASSWORD
 
@@ -29,11 +31,20 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 
 @pytest.fixture
 def site(tmp_path, migrated_template):
+    """The server signs with its CA in tmp_path/ca and timestamps with a TSA that CA vouches for."""
     database_url = migrated_copy(migrated_template, tmp_path)
     seeded = seed_deal(database_url, tmp_path / "media")
-    server = start_server(database_url, tmp_path, FAIRCAST_CONTRACT_CA_DIR=str(tmp_path / "ca"))
-    yield seeded, server, database_url, tmp_path / "media"
-    server.stop()
+    ca = authority.authority(Settings(contract_ca_dir=str(tmp_path / "ca"), secret_key="x"))
+    with running_tsa(ca) as (tsa_url, asked):
+        server = start_server(
+            database_url,
+            tmp_path,
+            FAIRCAST_CONTRACT_CA_DIR=str(tmp_path / "ca"),
+            FAIRCAST_TSA_URL=tsa_url,
+        )
+        yield seeded, server, database_url, tmp_path / "media"
+        server.stop()
+    assert asked, "the server asked the timestamp authority nothing"
 
 
 def download(page) -> bytes:
@@ -54,7 +65,10 @@ def _validate(pdf: bytes, ca_pem: bytes) -> bool:
     context = ValidationContext(trust_roots=[asn1_x509.Certificate.load(der)], allow_fetching=False)
     reader = PdfFileReader(BytesIO(pdf), strict=False)
     statuses = [validate_pdf_signature(s, context) for s in reader.embedded_signatures]
-    return len(statuses) == 2 and all(s.intact and s.valid and s.trusted for s in statuses)
+    return len(statuses) == 2 and all(
+        s.intact and s.valid and s.trusted and s.timestamp_validity and s.timestamp_validity.valid
+        for s in statuses
+    )
 
 
 def check_on_verify_page(page, base: str, pdf: bytes, tmp_path, name: str) -> str:

@@ -5,22 +5,14 @@ from __future__ import annotations
 
 import csv
 import socket
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
 import pytest
-from asn1crypto import keys as asn1_keys
-from asn1crypto import pem, tsp
+from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.timestamps import DummyTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
@@ -35,6 +27,7 @@ from app.errors import Conflict
 from app.reports.dashboard import DashboardFilter, market_dashboard
 from app.reports.exports import report_csv
 from app.reports.services import fair_report
+from tests.fixtures.contracts import running_tsa
 from tests.fixtures.values import PASSWORD
 
 
@@ -177,55 +170,9 @@ def test_the_dashboard_and_the_csv_export_count_the_deal(deal, settings, db):
 @pytest.fixture
 def timestamp_authority(settings):
     """An RFC 3161 timestamp authority on a loopback port, its certificate from FairCast's CA."""
-    ca = authority.authority(settings)
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # pyHanko's: RSA only
-    now = utcnow()
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test TSA")]))
-        .issuer_name(ca.certificate.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=30))
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-        .sign(ca.key, hashes.SHA256())
-    )
-    stamper = DummyTimeStamper(
-        tsa_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
-        tsa_key=asn1_keys.PrivateKeyInfo.load(
-            key.private_bytes(
-                serialization.Encoding.DER,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        ),
-    )
-    asked = []
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_POST(self):  # noqa: N802 - the http.server hook
-            request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
-            asked.append(request)
-            answer = stamper.request_tsa_response(request).dump()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/timestamp-reply")
-            self.send_header("Content-Length", str(len(answer)))
-            self.end_headers()
-            self.wfile.write(answer)
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    settings.tsa_url = f"http://127.0.0.1:{server.server_port}/tsa"
-    yield asked
-    server.shutdown()
-    server.server_close()
+    with running_tsa(authority.authority(settings)) as (url, asked):
+        settings.tsa_url = url
+        yield asked
 
 
 def test_signatures_carry_a_timestamp_when_a_tsa_is_configured(
