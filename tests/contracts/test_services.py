@@ -27,7 +27,9 @@ from app.errors import Conflict
 from app.reports.dashboard import DashboardFilter, market_dashboard
 from app.reports.exports import report_csv
 from app.reports.services import fair_report
+from app.sms import outbox
 from tests.fixtures.contracts import running_tsa
+from tests.fixtures.servers import faircast_env, run_cli
 from tests.fixtures.values import PASSWORD
 
 
@@ -199,3 +201,19 @@ def test_a_silent_timestamp_authority_signs_nothing(deal, settings, db):
         )
     db.session.rollback()
     assert db.session.get(type(contract), contract.id).signatures == []
+
+
+def test_the_expiry_command_expires_overdue_offers_and_texts_the_worker(
+    deal, settings, db, tmp_path
+):
+    contract = offered(deal, settings)
+    services.send_contract(Actor.of(deal.host), contract.id, settings)
+    contract.expires_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    env = faircast_env(settings.database_url, tmp_path / "media")
+    result = run_cli(["contracts", "expire"], env)
+    assert "Expired 1 contract offer(s)." in result.stdout
+    db.session.expire_all()
+    assert db.session.get(type(contract), contract.id).status == ContractStatus.EXPIRED
+    assert "过期" in outbox(deal.seeker.mobile)[-1].text
+    assert "Expired 0" in run_cli(["contracts", "expire"], env).stdout
