@@ -88,6 +88,8 @@ def demo(host: str, port: int, seed_only: bool) -> None:
     click.echo("FairCast demo")
     for label, path in urls.items():
         click.echo(f"  {label:<22} {base}{path}")
+    click.echo("Seekers sign in with a code texted to their number; read it with:")
+    click.echo("  faircast sms outbox --mobile 13800138000")
     click.echo("Logins (username / password):")
     for username, password in DEMO_PASSWORDS.items():
         click.echo(f"  {username:<22} {password}")

@@ -17,6 +17,7 @@ from app.extensions import db
 from app.fairs.models import Fair, FairMode, FairStatus, Room
 from app.fairs.services import new_stream_key
 from app.jobs.models import Job
+from app.people.demo import seed_people_demo
 
 FAIR_TITLE = "台商区零工市场直播带岗暨线下招聘会"
 VENUE = "泉州台商投资区零工市场服务大厅（东园镇行政服务中心一楼）"
@@ -225,6 +226,7 @@ def seed_demo() -> dict[str, str]:
             db.session.add(room)
         room.starts_at, room.ends_at = now + start, now + end
     _seed_onsite(fair, employers)
+    people_urls = seed_people_demo()
     db.session.commit()
 
     rooms = sorted(fair.rooms, key=lambda r: r.starts_at)
@@ -239,6 +241,7 @@ def seed_demo() -> dict[str, str]:
         "QR posters": url_for("onsite.posters", fair_id=fair.id),
         "Host's jobs": url_for("jobs.index"),
         "Sign in": url_for("accounts.login_page"),
+        **people_urls,
         **contracts,
     }
 

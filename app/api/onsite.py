@@ -95,7 +95,7 @@ def _registration_out(
         ticket_code=registration.ticket_code,
         status=registration.status,
         channel=registration.channel,
-        person=PersonOut(id=seeker.id, name=seeker.name, mobile=seeker.mobile),
+        person=_person(seeker, seeker.mobile),
         registered_at=fair.local(registration.queued_at),
         confirmed_at=local(registration.confirmed_at),
         cancelled_at=local(registration.cancelled_at),
@@ -107,7 +107,18 @@ def _registration_out(
 
 
 def _masked(seeker: Seeker) -> PersonOut:
-    return PersonOut(id=seeker.id, name=seeker.name, mobile=mask_mobile(seeker.mobile))
+    return _person(seeker, mask_mobile(seeker.mobile) if seeker.mobile else None)
+
+
+def _person(seeker: Seeker, mobile: str | None) -> PersonOut:
+    return PersonOut(
+        id=seeker.id,
+        name=seeker.name,
+        mobile=mobile,
+        verified_mobile=seeker.mobile_verified,
+        real_name_level=seeker.real_name_level.value,
+        staff_registered=seeker.staff_registered,
+    )
 
 
 def checkin_out(checkin: CheckIn) -> CheckInOut:

@@ -86,9 +86,14 @@ class BoothIn(Input):
 
 
 class PersonOut(Output):
+    """A person as staff see them, with how far who they are is established."""
+
     id: str
     name: str
-    mobile: str
+    mobile: str | None
+    verified_mobile: bool = False
+    real_name_level: str = "none"
+    staff_registered: bool = False
 
 
 class RegistrationOut(Output):

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 
 from app.accounts.actor import SEEKER_PREFIX, Actor
-from app.accounts.models import ApiToken, Seeker, User
+from app.accounts.models import ApiToken, Role, Seeker, User
 from app.accounts.seekers import my_seeker
 from app.accounts.services import disable_user
 from app.db import utcnow
+from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
 from app.fairs.models import Fair
 from app.jobs.models import Job
@@ -139,3 +140,53 @@ def _anonymise(seeker: Seeker) -> None:
     seeker.mobile = None
     seeker.id_number_hash = seeker.id_number_masked = None
     seeker.deleted_at = utcnow()
+
+
+# Organisers: accounts and people --------------------------------------------------------------
+
+
+def require_people_admin(actor: Actor) -> Actor:
+    """Organisers with full credentials manage accounts; anyone else is Forbidden."""
+    if not actor.is_organiser:
+        raise Forbidden("Only organisers manage accounts.")
+    return actor.require_full_access()
+
+
+def staff_accounts(actor: Actor) -> list[User]:
+    """Organiser and host accounts, organisers first, then by username."""
+    require_people_admin(actor)
+    return list(
+        db.session.scalars(
+            select(User).where(User.role != Role.SEEKER).order_by(User.role, User.username)
+        )
+    )
+
+
+def list_seekers(actor: Actor, limit: int = 200) -> list[Seeker]:
+    """The newest people with their verification levels (organisers only)."""
+    require_people_admin(actor)
+    return list(
+        db.session.scalars(
+            select(Seeker)
+            .where(Seeker.deleted_at.is_(None))
+            .order_by(Seeker.created_at.desc(), Seeker.id)
+            .limit(limit)
+        )
+    )
+
+
+def set_account_active(actor: Actor, user_id: str, active: bool) -> User:
+    """Disable an account (its sessions, tokens and live connections stop) or enable it again;
+    an organiser cannot lock themself out."""
+    require_people_admin(actor)
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such account.")
+    if user.id == actor.user_id:
+        raise Conflict("You cannot disable your own account.")
+    if active:
+        user.active = True
+    else:
+        disable_user(user)
+    db.session.flush()
+    return user

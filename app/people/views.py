@@ -3,19 +3,35 @@ verification, their data export and deleting their account."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import login_required
 
 from app.accounts.doors import current_actor, sign_out
-from app.accounts.models import RealNameLevel
+from app.accounts.models import RealNameLevel, Role
 from app.accounts.realname import verify_real_name
+from app.accounts.schemas import NewUser
 from app.accounts.seekers import my_seeker, rename_seeker
+from app.accounts.services import create_user
 from app.announce import commit
 from app.errors import DomainError, Unauthorized
 from app.extensions import db
+from app.jobs.schemas import EmployerIn
+from app.jobs.services import create_employer, list_employers
 from app.live import operations as live
 from app.onsite.services import my_registrations
-from app.people.services import delete_my_account, my_check_ins, my_sign_ups
+from app.people.services import (
+    delete_my_account,
+    list_seekers,
+    my_check_ins,
+    my_sign_ups,
+    require_people_admin,
+    set_account_active,
+    staff_accounts,
+)
+from app.reports.services import people_levels
 from app.schemas import Input, Name, Text, parse
 
 bp = Blueprint("people", __name__)
@@ -131,3 +147,89 @@ def sign_out_page():
     sign_out()
     commit()
     return redirect(url_for("fairs.index"))
+
+
+# Organisers: accounts, employers and people ---------------------------------------------------
+
+
+class StaffForm(Input):
+    role: Literal["organiser", "host"]
+    username: Text(64, 3)
+    password: Text(200, 8)
+    name: Text(50) | None = None
+    employer: Text(100) | None = None
+
+
+def _admin_page(message: str | None = None, error: str | None = None, status: int = 200):
+    actor = current_actor()
+    return render_template(
+        "people/admin.html",
+        staff=staff_accounts(actor),
+        seekers=list_seekers(actor),
+        employers=list_employers(),
+        totals=people_levels(),
+        message=message,
+        error=error,
+    ), status
+
+
+@bp.route("/organiser/people")
+@login_required
+def admin():
+    """Organisers: staff accounts, employers and people with their verification levels."""
+    return _admin_page()
+
+
+def _admin_act(action, done: str):
+    try:
+        action()
+    except DomainError as exc:
+        db.session.rollback()
+        return _admin_page(error=exc.message, status=exc.status)
+    commit()
+    return _admin_page(message=done)
+
+
+@bp.route("/organiser/people/accounts", methods=["POST"])
+@login_required
+def add_account():
+    """Create an organiser or host account (a host's employer is created if new)."""
+
+    def run():
+        require_people_admin(current_actor())
+        values = {k: request.form.get(k, "").strip() or None for k in StaffForm.model_fields}
+        data = parse(StaffForm, values)
+        create_user(
+            NewUser(
+                role=Role(data.role),
+                username=data.username,
+                password=data.password,
+                name=data.name,
+                employer=data.employer if data.role == "host" else None,
+            )
+        )
+
+    return _admin_act(run, _("The account was created."))
+
+
+@bp.route("/organiser/people/accounts/<id:user_id>/active", methods=["POST"])
+@login_required
+def account_active(user_id: str):
+    """Disable an account, or enable it again."""
+    active = request.form.get("active") == "1"
+    return _admin_act(
+        lambda: set_account_active(current_actor(), user_id, active),
+        _("The account was enabled.") if active else _("The account was disabled."),
+    )
+
+
+@bp.route("/organiser/people/employers", methods=["POST"])
+@login_required
+def add_employer():
+    """Register an employer with its unified social credit code."""
+
+    def run():
+        values = {k: request.form.get(k, "").strip() for k in ("name", "credit_code")}
+        create_employer(require_people_admin(current_actor()), parse(EmployerIn, values))
+
+    return _admin_act(run, _("The employer was registered."))

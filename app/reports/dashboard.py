@@ -19,6 +19,7 @@ from app.jobs.models import Category, Job, PayUnit
 from app.live.models import INTENT_STATUSES, FollowUpStatus, SignUp
 from app.reports.models import FollowUpNote
 from app.reports.schemas import DashboardIn
+from app.reports.services import people_levels
 
 # Fairs whose jobs were on offer: published, running or held (not drafts, not cancelled ones).
 OFFERED_STATUSES = (FairStatus.PUBLISHED, FairStatus.LIVE, FairStatus.ENDED)
@@ -158,6 +159,7 @@ def market_dashboard(actor: Actor, chosen: DashboardFilter) -> dict:
             categories.values(), key=lambda r: (-r["headcount"], -r["signups"], r["category"])
         ),
         "pay": _pay_ranges(list(jobs.values())),
+        "people": people_levels(),
     }
 
 

@@ -95,6 +95,16 @@ class RegistrationFigures(Output):
     came_rate: float
 
 
+class PeopleFigures(Output):
+    """How far people are verified: registered users, mobile-verified, ID checked, real-name
+    verified (the platform's headline figures)."""
+
+    registered: int
+    mobile_verified: int
+    id_checked: int
+    real_name_verified: int
+
+
 class Turnout(Output):
     """The figures of how a fair went, as the report and the statistics export both give them."""
 
@@ -105,6 +115,7 @@ class Turnout(Output):
     watch_seconds: float
     average_watch_seconds: float
     people_served: int
+    people: PeopleFigures
     checkins: int
     registrations: RegistrationFigures
     signups: int
@@ -222,6 +233,7 @@ class Dashboard(Output):
     days: list[DashboardDay]
     categories: list[DashboardCategory]
     pay: list[PayRange]
+    people: PeopleFigures
 
 
 # The export API (for a provincial data centre) -----------------------------------------------

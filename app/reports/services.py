@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import case, func, literal, select, union
 
-from app.accounts.actor import Actor
+from app.accounts.actor import SEEKER_PREFIX, Actor
+from app.accounts.models import RealNameLevel, Seeker
 from app.contracts.figures import DEAL_FIELDS, deal_counts
 from app.db import utcnow
 from app.errors import Forbidden
@@ -119,6 +120,43 @@ def fair_figures(
     }
 
 
+def people_levels(seeker_ids=None) -> dict:
+    """How far people are verified, among these seekers (a subquery of ids) or all of them:
+    registered users, mobile-verified, ID checked and real-name verified (the district
+    platform's own headline figures). Deleted accounts are not counted."""
+    verified = (RealNameLevel.ID_CHECKED, RealNameLevel.VERIFIED)
+    query = select(
+        func.count(),
+        func.coalesce(func.sum(case((Seeker.mobile_verified_at.is_not(None), 1), else_=0)), 0),
+        func.coalesce(func.sum(case((Seeker.real_name_level.in_(verified), 1), else_=0)), 0),
+        func.coalesce(
+            func.sum(case((Seeker.real_name_level == RealNameLevel.VERIFIED, 1), else_=0)), 0
+        ),
+    ).where(Seeker.deleted_at.is_(None))
+    if seeker_ids is not None:
+        query = query.where(Seeker.id.in_(seeker_ids))
+    registered, mobile, id_checked, real_name = db.session.execute(query).one()
+    return {
+        "registered": registered,
+        "mobile_verified": mobile,
+        "id_checked": id_checked,
+        "real_name_verified": real_name,
+    }
+
+
+def _fair_seekers(fair_id: str):
+    """The ids of everyone the fair reached: sign-ups, registrations, check-ins, viewers."""
+    prefix = len(SEEKER_PREFIX) + 1
+    return union(
+        select(SignUp.seeker_id).where(SignUp.fair_id == fair_id),
+        select(Registration.seeker_id).where(Registration.fair_id == fair_id),
+        select(CheckIn.seeker_id).where(CheckIn.fair_id == fair_id),
+        select(func.substr(FairPerson.person_key, prefix)).where(
+            FairPerson.fair_id == fair_id, FairPerson.person_key.startswith(SEEKER_PREFIX)
+        ),
+    )
+
+
 def _turnout(fair: Fair, reading: _Rollups) -> dict:
     reached, watchers, card_viewers = db.session.execute(
         select(
@@ -152,6 +190,7 @@ def _turnout(fair: Fair, reading: _Rollups) -> dict:
         "watch_seconds": watch_seconds,
         "average_watch_seconds": round(watch_seconds / watchers, 1) if watchers else 0.0,
         "people_served": reached + only_on_site,
+        "people": people_levels(_fair_seekers(fair.id)),
     }
 
 

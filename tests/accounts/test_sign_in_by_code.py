@@ -93,3 +93,20 @@ def test_real_name_level_is_reported(client, db):
     reply = sign_in_by_code(client, MOBILE)
     seeker = db.session.get(Seeker, reply["seeker"]["id"])
     assert seeker.real_name_level == RealNameLevel.NONE
+
+
+def test_a_walk_in_registered_by_staff_is_claimed_later_with_a_code(client, db, make_user):
+    from app.accounts.schemas import Identity
+    from app.accounts.services import identify_seeker
+
+    staff = make_user("organiser")
+    walk_in = identify_seeker(
+        Identity(name="赵六", mobile="13700000006"), registered_by_id=staff.id
+    )
+    db.session.commit()
+    assert walk_in.staff_registered
+    claimed = sign_in_by_code(client, "13700000006")
+    assert claimed["seeker"]["id"] == walk_in.id and claimed["seeker"]["name"] == "赵六"
+    db.session.expire_all()
+    now = db.session.get(Seeker, walk_in.id)
+    assert now.mobile_verified and not now.staff_registered

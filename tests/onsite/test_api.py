@@ -154,6 +154,13 @@ def test_walk_ins_by_organisers(api, db, venue, make_user, tokens):
     body = walk_in.get_json()
     assert body["channel"] == "walk_in" and body["person"]["id"] == known.seeker_id
     assert body["person"]["mobile"] == "13800138000"
+    stranger = api.post(
+        registrations_path(venue),
+        {"name": "赵六", "mobile": "13700000066"},
+        token=tokens["organiser"],
+    ).get_json()
+    assert stranger["person"]["staff_registered"] is True
+    assert stranger["person"]["verified_mobile"] is False
     assert_error(
         api.post(
             registrations_path(venue), {"name": "X", "mobile": "12345"}, token=tokens["organiser"]
@@ -194,7 +201,7 @@ def test_walk_ins_by_organisers(api, db, venue, make_user, tokens):
         "invalid",
         "vip",
     )
-    assert count(db, Registration) == 1
+    assert count(db, Registration) == 2
 
 
 def test_check_in_answers(api, db, venue, make_fair, make_user, token_for, tokens):
@@ -208,6 +215,9 @@ def test_check_in_answers(api, db, venue, make_fair, make_user, token_for, token
         "id": seeker.seeker_id,
         "name": "王小明",
         "mobile": "139****5678",
+        "verified_mobile": False,  # an account made by an operator, not yet proven
+        "real_name_level": "none",
+        "staff_registered": False,
     }
     second = assert_error(
         api.post(path, {"mobile": "13912345678"}, token=tokens["organiser"]),

@@ -1,0 +1,18 @@
+"""The demo has people at every verification level, however often it is seeded."""
+
+from app.demo import seed_demo
+from app.reports.services import people_levels
+
+
+def test_demo_people_at_every_level(app, db):
+    with app.test_request_context():
+        for _ in range(2):
+            urls = seed_demo()
+    assert urls["Me (a seeker's page)"] == "/me"
+    assert urls["Accounts and people"] == "/organiser/people"
+    assert people_levels() == {
+        "registered": 4,
+        "mobile_verified": 3,
+        "id_checked": 1,
+        "real_name_verified": 0,
+    }
