@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.accounts.actor import Actor
 from app.accounts.models import RealNameLevel, User
+from app.announce import commit
 from app.contracts import services
 from app.contracts.models import Contract, ContractStatus
 from app.contracts.schemas import ContractIn
@@ -64,7 +65,7 @@ def seed_contracts(fair: Fair, seeker_user: User, host_user: User) -> dict[str, 
         )
         contract = services.offer_contract(host, data, settings())
         services.send_contract(host, contract.id, settings())
-    db.session.commit()
+    commit()  # the demo seeker is texted the offer, as a real one would be
     return {
         "Contract offer": url_for("contracts.show", contract_id=contract.id),
         "Contracts": url_for("contracts.index"),
