@@ -640,6 +640,11 @@ def verify_document(data: bytes, settings: Settings) -> dict:
     )
     if valid:
         message = _("FairCast signed this contract and not a byte has changed since.")
+    elif checks and all(c.valid for c in checks) and checks[-1].covers_whole_file:
+        message = _(
+            "FairCast's signatures are intact, but these bytes are not the document FairCast "
+            "stored: something outside the signed bytes was changed."
+        )
     elif checks and not all(c.intact for c in checks):
         message = _("This document was changed after it was signed.")
     elif checks and not checks[-1].covers_whole_file:

@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers, timestamps
-from pyhanko.sign.general import SigningError
 from pyhanko.sign.timestamps import TimestampRequestError
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
@@ -117,18 +116,22 @@ def check_signatures(pdf: bytes, ca: Authority) -> list[SignatureCheck]:
     checks = []
     for signature in embedded:
         try:
+            field = signature.field_name
+        except Exception:  # noqa: BLE001 - a damaged field is reported, not raised
+            field = ""
+        try:
             status = validate_pdf_signature(signature, context)
             intact, trusted = bool(status.intact), bool(status.valid and status.trusted)
             coverage = status.coverage
             signer = status.signing_cert.subject.human_friendly
             signed_at = status.signer_reported_dt
             timestamped = status.timestamp_validity is not None
-        except (SigningError, ValueError, KeyError, TypeError) as exc:
+        except Exception as exc:  # noqa: BLE001 - a damaged signature is invalid, not an error
             intact, trusted, coverage, signed_at, timestamped = False, False, None, None, False
             signer = f"unreadable ({type(exc).__name__})"
         checks.append(
             SignatureCheck(
-                field=signature.field_name,
+                field=field,
                 signer=signer,
                 signed_at=signed_at,
                 intact=intact,

@@ -298,3 +298,14 @@ def test_a_draft_can_be_revised_within_the_limits_and_a_sent_one_cannot(api, dea
     assert api.patch(path, {"pay_amount": 220}, token=tokens["host"]).status_code == 409
     trail = api.get(path + "/evidence", token=tokens["organiser"]).get_json()
     assert [e["action"] for e in trail["events"]][:3] == ["offered", "revised", "sent"]
+
+
+def test_a_change_outside_the_signed_bytes_is_caught_by_the_stored_hash(api, client, deal, tokens):
+    contract = signed_contract(api, deal, tokens)
+    pdf = api.get(f"/contracts/{contract['id']}/pdf", token=tokens["worker"]).data
+    # The signature value's hex padding is the one part of the file no signature covers.
+    end = pdf.rindex(b">", 0, pdf.rindex(b"/ByteRange"))
+    assert pdf[end - 1 : end] == b"0"
+    changed = pdf[: end - 1] + b"1" + pdf[end:]
+    result = verify(client, changed).get_json()
+    assert result["valid"] is False and result["unchanged"] is False
