@@ -6,7 +6,10 @@ from __future__ import annotations
 import io
 import re
 
+from app.accounts.actor import Actor
+from app.contracts import services
 from app.contracts.models import Contract, ContractStatus
+from app.contracts.schemas import ContractIn, SignIn
 from tests.fixtures.people import code_from_outbox
 from tests.fixtures.values import PASSWORD, csrf_token, login
 
@@ -94,3 +97,21 @@ def test_strangers_see_no_contract(app, deal, db, make_user):
     login(client, make_user("seeker").username)
     assert client.get("/contracts/0123456789abcdef").status_code == 404
     assert client.get(f"/contracts/new?signup_id={deal.signup_id}").status_code == 403
+
+
+def test_organisers_see_open_disputes_with_the_evidence(app, deal, db, settings):
+    data = ContractIn.model_validate(deal.terms)
+    contract = services.offer_contract(Actor.of(deal.host), data, settings)
+    services.send_contract(Actor.of(deal.host), contract.id, settings)
+    for user in (deal.worker, deal.host):
+        services.sign_contract(Actor.of(user), contract.id, SignIn(password=PASSWORD), settings)
+    services.complete_contract(Actor.of(deal.host), contract.id, 300)
+    services.confirm_contract(Actor.of(deal.worker), contract.id, False, "只付了一天的钱")
+    db.session.commit()
+    organiser = app.test_client()
+    login(organiser, deal.organiser.username)
+    listing = organiser.get("/contracts").get_data(as_text=True)
+    assert 'id="disputes"' in listing and "只付了一天的钱" in listing
+    page = organiser.get(f"/contracts/{contract.id}").get_data(as_text=True)
+    assert "证据链" in page and "链条完整" in page
+    assert contract.content_sha256 in page  # what each step saw
