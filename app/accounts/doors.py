@@ -116,7 +116,9 @@ def session_actor(**door) -> Actor:
 
 
 def sign_in_user(user: User) -> None:
-    """Bind this browser's session to user (after a password or a code proved who they are)."""
+    """Bind this browser's session to user (after a password or a code proved who they are);
+    whoever was signed in here before is signed out."""
+    end_login_session(session.get(LOGIN_SESSION_KEY))
     session[LOGIN_SESSION_KEY] = start_login_session(user).id
     login_user(user)
     g.pop("actor", None)

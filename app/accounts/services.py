@@ -292,5 +292,6 @@ def identify_seeker(
                 "That ID number belongs to another mobile number.", {"id_number": "in use"}
             )
         seeker.id_number_hash = digest
+        seeker.id_number_masked = identity.id_number[:4] + "*" * 10 + identity.id_number[-4:]
     db.session.flush()
     return seeker

@@ -166,7 +166,7 @@ def post_registration(fair_id: str):
     if data.is_walk_in:
         if not user.is_authenticated:
             raise Unauthorized("Sign in as an organiser to register a walk-in.")
-        identity = Identity(name=data.name, mobile=data.mobile)
+        identity = Identity(name=data.name, mobile=data.mobile, id_number=data.id_number)
         registration, created = onsite.register_walk_in(
             user, fair, identity, current_app.config["SECRET_KEY"]
         )

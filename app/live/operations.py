@@ -70,7 +70,10 @@ def require_person(actor: Actor) -> str:
     if actor.seeker_id is None:
         if actor.is_staff:
             raise Forbidden("Hosts and organisers do not sign up for jobs.")
-        raise Forbidden("Tell us your name and mobile number first.", {"identity": "required"})
+        raise Forbidden(
+            "Sign in with your mobile number and the code we text you first.",
+            {"identity": "required"},
+        )
     return actor.seeker_id
 
 
@@ -276,7 +279,9 @@ def post_chat(actor: Actor, room_id: str, text: str) -> dict:
     may flood the room."""
     room = visible_room(actor, room_id)
     if not (actor.seeker_id or actor.is_authenticated):
-        raise Forbidden("Tell us your name before chatting.", {"identity": "required"})
+        raise Forbidden(
+            "Sign in with your mobile number before chatting.", {"identity": "required"}
+        )
     manager = can_manage_room(actor, room)
     if not manager and chat.is_muted(room.id, actor.person_key):
         raise Forbidden("You have been muted in this room.")

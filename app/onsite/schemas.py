@@ -14,7 +14,7 @@ from app.onsite.models import (
     RegistrationStatus,
 )
 from app.schemas import Id, Input, Name, Output, Text
-from app.validators import normalize_mobile
+from app.validators import normalize_mobile, normalize_resident_id
 
 MOBILE_HINT = "not a mainland China mobile number (11 digits starting 13-19)"
 
@@ -33,17 +33,31 @@ class RegistrationIn(Input):
 
     name: Name | None = None
     mobile: Text(20, 1) | None = None
+    # A walk-in's resident ID number, when they showed their card (kept hashed and masked).
+    id_number: Text(30, 1) | None = None
 
     @field_validator("mobile")
     @classmethod
     def _check_mobile(cls, value: str | None) -> str | None:
         return _mobile(value)
 
+    @field_validator("id_number")
+    @classmethod
+    def _check_id_number(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        number = normalize_resident_id(value)
+        if number is None:
+            raise ValueError("not a valid resident ID number (check digit does not match)")
+        return number
+
     @model_validator(mode="after")
     def _both_or_neither(self):
         if (self.name is None) != (self.mobile is None):
             missing = "name" if self.name is None else "mobile"
             raise ValueError(f"a walk-in needs a name and a mobile number ({missing} is missing)")
+        if self.id_number is not None and self.mobile is None:
+            raise ValueError("an ID number goes with a walk-in's name and mobile number")
         return self
 
     @property

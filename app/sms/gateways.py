@@ -180,6 +180,8 @@ class TencentGateway:
     template_id: str
     region: str = "ap-guangzhou"
     host: str = "sms.tencentcloudapi.com"
+    # Where requests go (None: https://{host}/); the signature always names host.
+    endpoint: str | None = None
 
     def request(self, mobile: str, params: dict[str, str], timestamp: int) -> tuple[str, dict]:
         """The JSON body and headers of one signed SendSms request."""
@@ -208,7 +210,8 @@ class TencentGateway:
 
     def send(self, mobile: str, text: str, params: dict[str, str]) -> None:
         payload, headers = self.request(mobile, params, int(datetime.now(UTC).timestamp()))
-        answer = _post(f"https://{self.host}/", payload.encode(), headers).get("Response", {})
+        url = self.endpoint or f"https://{self.host}/"
+        answer = _post(url, payload.encode(), headers).get("Response", {})
         statuses = answer.get("SendStatusSet") if isinstance(answer, dict) else None
         if not statuses or statuses[0].get("Code") != "Ok":
             log.warning("Tencent SMS refused: %s", answer)

@@ -443,3 +443,36 @@ def test_export_only_tokens_get_no_registrations_or_check_ins(api, db, make_fair
     db.session.commit()
     for path in (f"/fairs/{fair.id}/registrations", f"/fairs/{fair.id}/checkins", "/registrations"):
         assert api.get(path, token=token).status_code == 403, path
+
+
+def test_a_walk_in_who_shows_an_id_card_is_kept_hashed_and_masked(api, db, venue, tokens):
+    from app.accounts.models import Seeker
+    from app.validators import id_check_char
+
+    body = "35058219900101123"
+    number = body + id_check_char(body)
+    made = api.post(
+        registrations_path(venue),
+        {"name": "赵六", "mobile": "13700000066", "id_number": number},
+        token=tokens["organiser"],
+    )
+    assert made.status_code == 201, made.get_json()
+    person = made.get_json()["person"]
+    assert person["staff_registered"] is True and person["real_name_level"] == "none"
+    stored = db.session.get(Seeker, person["id"])
+    assert stored.id_number_masked == number[:4] + "*" * 10 + number[-4:]
+    assert number not in stored.id_number_hash
+    assert_error(
+        api.post(
+            registrations_path(venue),
+            {
+                "name": "赵六",
+                "mobile": "13700000067",
+                "id_number": body + "0" if number[-1] != "0" else body + "1",
+            },
+            token=tokens["organiser"],
+        ),
+        422,
+        "invalid",
+        "id_number",
+    )
