@@ -266,6 +266,26 @@ def sms_outbox(mobile: str | None) -> None:
             click.echo(f"{when} {message.mobile} {message.text}")
 
 
+@cli.group()
+def contracts() -> None:
+    """Electronic contracts."""
+
+
+@contracts.command("expire")
+def contracts_expire() -> None:
+    """Expire every sent contract whose time to sign has run out (run it from cron)."""
+    from flask import current_app
+
+    from app.announce import commit
+    from app.contracts.services import expire_offers
+
+    with _app_context(), current_app.test_request_context():
+        # A request context so the workers' text messages can carry links.
+        count = expire_offers()
+        commit()
+        click.echo(f"Expired {count} contract offer(s).")
+
+
 def _user(username: str):
     """The user with this username, or a clear error."""
     from app.accounts.services import find_user

@@ -27,6 +27,18 @@ ENV_SRT_PORTS = "FAIRCAST_SRT_PORTS"
 ENV_HLS_PROFILE = "FAIRCAST_HLS_PROFILE"
 ENV_HLS_RENDITIONS = "FAIRCAST_HLS_RENDITIONS"
 ENV_PROXY_COUNT = "FAIRCAST_PROXY_COUNT"
+ENV_CONTRACT_CA_DIR = "FAIRCAST_CONTRACT_CA_DIR"
+ENV_CONTRACT_CA_CERT = "FAIRCAST_CONTRACT_CA_CERT"
+ENV_CONTRACT_CA_KEY = "FAIRCAST_CONTRACT_CA_KEY"
+ENV_CONTRACT_FONT = "FAIRCAST_CONTRACT_FONT"
+ENV_CONTRACT_TEMPLATES = "FAIRCAST_CONTRACT_TEMPLATES"
+ENV_TSA_URL = "FAIRCAST_TSA_URL"
+ENV_MIN_WAGE = "FAIRCAST_MIN_WAGE"
+ENV_OFFER_DAYS = "FAIRCAST_OFFER_DAYS"
+
+# The district's minimum wage per pay unit (yuan); a piece rate has none.
+DEFAULT_MIN_WAGE = "hour=24,day=190,month=2690"
+
 ENV_SMS_BACKEND = "FAIRCAST_SMS_BACKEND"
 ENV_REALNAME_VERIFIER = "FAIRCAST_REALNAME_VERIFIER"
 # Keys of the real SMS and identity-check providers: FAIRCAST_SMS_ALIYUN_ACCESS_KEY_ID …
@@ -102,6 +114,40 @@ class Settings:
     # How many proxies (nginx, a load balancer) stand in front and append X-Forwarded-For:
     # only their word is taken for the client's address; 0 trusts nobody's.
     proxy_count: int = field(default_factory=lambda: int(os.environ.get(ENV_PROXY_COUNT, "0")))
+
+    # Contracts: FairCast's own certificate authority is created once in contract_ca_dir,
+    # unless a deployment names a CA certificate and key of its own.
+    contract_ca_dir: str = field(
+        default_factory=lambda: os.environ.get(ENV_CONTRACT_CA_DIR, str(INSTANCE_DIR / "ca"))
+    )
+    contract_ca_cert: str | None = field(
+        default_factory=lambda: os.environ.get(ENV_CONTRACT_CA_CERT) or None
+    )
+    contract_ca_key: str | None = field(
+        default_factory=lambda: os.environ.get(ENV_CONTRACT_CA_KEY) or None
+    )
+    # A TrueType font with Chinese glyphs for the PDFs (else the system's is looked for).
+    contract_font: str | None = field(
+        default_factory=lambda: os.environ.get(ENV_CONTRACT_FONT) or None
+    )
+    # A folder of contract templates overriding the shipped ones, file by file.
+    contract_templates: str | None = field(
+        default_factory=lambda: os.environ.get(ENV_CONTRACT_TEMPLATES) or None
+    )
+    # An RFC 3161 timestamp authority; signatures carry its timestamp when set.
+    tsa_url: str | None = field(default_factory=lambda: os.environ.get(ENV_TSA_URL) or None)
+    min_wage: str = field(default_factory=lambda: os.environ.get(ENV_MIN_WAGE, DEFAULT_MIN_WAGE))
+    # How long an offer waits for signatures before it expires.
+    offer_days: int = field(default_factory=lambda: int(os.environ.get(ENV_OFFER_DAYS, "7")))
+
+    def min_wages(self) -> dict[str, float]:
+        """The minimum wage per pay unit, from "unit=amount,…"."""
+        wages = {}
+        for part in self.min_wage.split(","):
+            unit, _, amount = part.partition("=")
+            if unit.strip() and amount.strip():
+                wages[unit.strip()] = float(amount)
+        return wages
 
     # Where text messages go: "log" (server log and the outbox table), "aliyun" or "tencent".
     sms_backend: str = field(default_factory=lambda: os.environ.get(ENV_SMS_BACKEND, "log"))

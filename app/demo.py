@@ -11,6 +11,7 @@ from app.accounts.actor import Actor
 from app.accounts.models import Employer, Role
 from app.accounts.schemas import NewUser
 from app.accounts.services import create_user, find_user
+from app.contracts.demo import seed_contracts
 from app.db import utcnow
 from app.extensions import db
 from app.fairs.models import Fair, FairMode, FairStatus, Room
@@ -231,6 +232,7 @@ def seed_demo() -> dict[str, str]:
     db.session.commit()
 
     rooms = sorted(fair.rooms, key=lambda r: r.starts_at)
+    contracts = seed_contracts(fair, find_user("seeker"), find_user("host-suda"))
     return {
         "Fairs": url_for("fairs.index"),
         "The demo fair": url_for("fairs.show", fair_id=fair.id),
@@ -246,6 +248,7 @@ def seed_demo() -> dict[str, str]:
         "Sign in": url_for("accounts.login_page"),
         **matching_pages,
         **people_urls,
+        **contracts,
     }
 
 

@@ -113,6 +113,7 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts import views as accounts_views
     from app.api import create_blueprint as api_blueprint
+    from app.contracts import views as contracts_views
     from app.fairs import views as fairs_views
     from app.i18n import bp as i18n_bp
     from app.jobs import views as jobs_views
@@ -134,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
         onsite_views.bp,
         people_views.bp,
         reports_views.bp,
+        contracts_views.bp,
         i18n_bp,
         vendor_bp,
         api_blueprint(),
@@ -144,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _connect_listeners() -> None:
     """Who hears what happens (app/announce.py); connecting twice changes nothing."""
+    from app.contracts import listeners as contract_listeners
     from app.live import listeners as live_listeners
     from app.matching import listeners as matching_listeners
     from app.notifications import listeners as notification_listeners
@@ -153,6 +156,7 @@ def _connect_listeners() -> None:
     report_listeners.connect()
     matching_listeners.connect()
     notification_listeners.connect()
+    contract_listeners.connect()
 
 
 def _register_error_handlers(app: Flask) -> None:

@@ -10,6 +10,7 @@ from app.accounts.models import (  # noqa: F401
     Seeker,
     User,
 )
+from app.contracts.models import Contract, ContractEvent, ContractSignature  # noqa: F401, E402
 from app.fairs.models import Fair, Room, fair_jobs  # noqa: F401
 from app.jobs.models import Job  # noqa: F401
 from app.live.models import (  # noqa: F401

@@ -6,11 +6,12 @@ cd "$(dirname "$0")/.."
 
 if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
 
-# Browser tests: Debian's Chromium, and a Chinese font so screenshots are readable.
-DEV_PACKAGES="chromium fonts-wqy-zenhei"
-if [ "${1:-}" = "dev" ] && ! dpkg -s $DEV_PACKAGES >/dev/null 2>&1; then
+# Contract PDFs need a Chinese font; browser tests also need Debian's Chromium.
+PACKAGES="fonts-wqy-zenhei"
+if [ "${1:-}" = "dev" ]; then PACKAGES="$PACKAGES chromium"; fi
+if command -v dpkg >/dev/null && ! dpkg -s $PACKAGES >/dev/null 2>&1; then
   $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq $DEV_PACKAGES >/dev/null
+  $SUDO apt-get install -y -qq $PACKAGES >/dev/null
 fi
 
 if [ ! -x .venv/bin/python ]; then

@@ -21,6 +21,7 @@ LAYER_OF_PACKAGE = {
     "live": 3,
     "onsite": 4,
     "reports": 4,
+    "contracts": 4,
     "people": 4,
     "matching": 4,
     "notifications": 4,

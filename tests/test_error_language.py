@@ -22,6 +22,7 @@ EN = {"Accept-Language": "en-GB,en;q=0.9"}
 # Latin words that stay as they are in Chinese text: names of formats, codecs and protocols.
 KEPT = {
     "API",
+    "PDF",
     "JSON",
     "ISO",
     "SRT",

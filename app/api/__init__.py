@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from app.api import export, live, matching, onsite, people, reports, views
+from app.api import contracts, export, live, matching, onsite, people, reports, views
 from app.api.handlers import install_hooks
 from app.api.registry import build_blueprint
 
-ENDPOINT_MODULES = (views, live, onsite, people, reports, export, matching)
+ENDPOINT_MODULES = (views, live, onsite, people, reports, export, matching, contracts)
 
 
 def create_blueprint() -> Blueprint:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from app.accounts.actor import Actor
 from app.config import DEFAULT_TIMEZONE
+from app.contracts.models import Contract, ContractStatus
 from app.extensions import db
 from app.fairs.models import Fair, FairStatus, fair_jobs
 from app.fairs.services import require_organiser
@@ -85,7 +86,14 @@ def market_dashboard(actor: Actor, chosen: DashboardFilter) -> dict:
     offers, fair_count = _offers(chosen, start, end, zone)
     jobs = {job.id: job for _day, job in offers}
     per_day: dict[date, dict] = {
-        d: {"day": d.isoformat(), "positions": 0, "headcount": 0, "signups": 0, "intents": 0}
+        d: {
+            "day": d.isoformat(),
+            "positions": 0,
+            "headcount": 0,
+            "signups": 0,
+            "intents": 0,
+            "contracts_signed": 0,
+        }
         for d in days
     }
     seen: set[tuple[date, str]] = set()
@@ -123,6 +131,10 @@ def market_dashboard(actor: Actor, chosen: DashboardFilter) -> dict:
         category_row(category)["intents"] += count
     for (_day, category), count in hires.items():
         category_row(category)["hires"] += count
+    signed, confirmed, wages = _deals_by_day(chosen, start, end, zone)
+    for day, count in signed.items():
+        if day in per_day:
+            per_day[day]["contracts_signed"] += count
     headcount = sum(j.headcount for j in jobs.values())
     total_signups = sum(signups.values())
     return {
@@ -137,6 +149,9 @@ def market_dashboard(actor: Actor, chosen: DashboardFilter) -> dict:
             "signups": total_signups,
             "intents": sum(intents.values()),
             "hires": sum(hires.values()),
+            "contracts_signed": sum(signed.values()),
+            "contracts_confirmed": confirmed,
+            "wages_confirmed": wages,
             "signups_per_opening": _ratio(total_signups, headcount),
         },
         "days": [per_day[d] for d in days],
@@ -191,6 +206,26 @@ def _signups_by_day(
     for at, category, count in db.session.execute(query):
         counts[(_as_utc(at).astimezone(zone).date(), Category(category).value)] += count
     return counts
+
+
+def _deals_by_day(
+    chosen: DashboardFilter, start: datetime, end: datetime, zone: ZoneInfo
+) -> tuple[dict[date, int], int, float]:
+    """Contracts signed by both, by local day; contracts confirmed and the wages they confirmed."""
+    query = (
+        select(Contract.signed_at, Contract.status, Contract.paid_amount)
+        .join(Job, Job.id == Contract.job_id)
+        .where(Contract.signed_at >= start, Contract.signed_at < end)
+    )
+    if chosen.category is not None:
+        query = query.where(Job.category == chosen.category)
+    signed: dict[date, int] = defaultdict(int)
+    confirmed, wages = 0, 0.0
+    for at, status, paid in db.session.execute(query):
+        signed[_as_utc(at).astimezone(zone).date()] += 1
+        if status == ContractStatus.CONFIRMED:
+            confirmed, wages = confirmed + 1, wages + float(paid or 0)
+    return signed, confirmed, round(wages, 2)
 
 
 def _outcomes_by_day(

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from app.contracts.figures import DEAL_FIELDS
 from app.live.models import SIGN_UP_SOURCES
 
 JOB_COLUMNS = (
@@ -33,6 +34,8 @@ JOB_COLUMNS = (
     "conversion",
     "intents",
     "hires",
+    *DEAL_FIELDS,
+    "wages_confirmed",
 )
 SUMMARY_FIELDS = (
     "unique_viewers",
@@ -46,6 +49,8 @@ SUMMARY_FIELDS = (
     "signups",
     "intents",
     "hires",
+    *DEAL_FIELDS,
+    "wages_confirmed",
 )
 
 
@@ -145,6 +150,7 @@ def report_csv(report: dict, wording: Wording | None = None) -> str:
         "conversion": "",
         "intents": report["intents"],
         "hires": report["hires"],
+        **{name: report[name] for name in (*DEAL_FIELDS, "wages_confirmed")},
     }
     writer.writerow([_csv_value(value) for value in _job_row(totals, wording)])
     # A UTF-8 byte order mark lets spreadsheet programs read Chinese titles correctly.
@@ -204,7 +210,17 @@ def report_xlsx(report: dict, wording: Wording | None = None) -> bytes:
         jobs.append(_job_row(job, wording))
     _shares(jobs.sheet, JOB_COLUMNS)
     employers = SafeSheet(book.create_sheet(name("Employers")))
-    columns = ("employer_id", "name", "jobs", "headcount", "pushes", "signups", "intents", "hires")
+    columns = (
+        "employer_id",
+        "name",
+        "jobs",
+        "headcount",
+        "pushes",
+        "signups",
+        "intents",
+        "hires",
+        *DEAL_FIELDS,
+    )
     employers.append([name(c) for c in columns])
     for employer in report["employers"]:
         employers.append([wording.cell(c, employer[c]) for c in columns])

@@ -36,6 +36,11 @@ class JobFigures(Output):
     conversion: float
     intents: int
     hires: int
+    contracts_signed: int = 0
+    contracts_completed: int = 0
+    contracts_confirmed: int = 0
+    contracts_disputed: int = 0
+    wages_confirmed: float = 0.0
 
 
 class EmployerFigures(Output):
@@ -47,6 +52,10 @@ class EmployerFigures(Output):
     signups: int
     intents: int
     hires: int
+    contracts_signed: int = 0
+    contracts_completed: int = 0
+    contracts_confirmed: int = 0
+    contracts_disputed: int = 0
 
 
 class TimelinePoint(Output):
@@ -114,6 +123,11 @@ class Turnout(Output):
     signups_by_source: BySource
     intents: int
     hires: int
+    contracts_signed: int = Field(0, description="contracts signed by both parties")
+    contracts_completed: int = 0
+    contracts_confirmed: int = 0
+    contracts_disputed: int = 0
+    wages_confirmed: float = Field(0.0, description="pay the workers confirmed receiving")
 
 
 class Funnel(Output):
@@ -189,6 +203,9 @@ class DashboardTotals(Output):
     signups: int
     intents: int
     hires: int
+    contracts_signed: int = Field(0, description="contracts signed by both parties")
+    contracts_confirmed: int = 0
+    wages_confirmed: float = Field(0.0, description="yuan the workers confirmed receiving")
     signups_per_opening: float
 
 
@@ -198,6 +215,7 @@ class DashboardDay(Output):
     headcount: int = Field(description="openings of those jobs")
     signups: int = Field(description="active sign-ups made that day")
     intents: int = Field(description="intents reached that day (first follow-up note saying so)")
+    contracts_signed: int = Field(0, description="contracts both parties signed that day")
 
 
 class DashboardCategory(Output):

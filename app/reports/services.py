@@ -9,6 +9,7 @@ from sqlalchemy import case, func, literal, select, union
 
 from app.accounts.actor import SEEKER_PREFIX, Actor
 from app.accounts.models import RealNameLevel, Seeker
+from app.contracts.figures import DEAL_FIELDS, deal_counts
 from app.db import utcnow
 from app.errors import Forbidden
 from app.extensions import db
@@ -121,6 +122,8 @@ def fair_figures(
         "intents": sum(j["intents"] for j in job_rows),
         "hires": sum(j["hires"] for j in job_rows),
         "funnel": _funnel(fair, [job.id for job in jobs]),
+        **{name: sum(j[name] for j in job_rows) for name in DEAL_FIELDS},
+        "wages_confirmed": round(sum(j["wages_confirmed"] for j in job_rows), 2),
         "jobs": job_rows,
     }
 
@@ -329,6 +332,7 @@ def _fair_cards(fair_id: str) -> list[dict]:
 
 def _job_figures(fair: Fair, jobs: list[Job], cards: list[dict]) -> list[dict]:
     job_ids = [j.id for j in jobs]
+    deals = deal_counts(fair.id)
     counts = {
         row.job_id: row
         for row in db.session.scalars(
@@ -364,9 +368,22 @@ def _job_figures(fair: Fair, jobs: list[Job], cards: list[dict]) -> list[dict]:
                 "conversion": _ratio(while_shown, viewers),
                 "intents": count.intents if count else 0,
                 "hires": count.hires if count else 0,
+                **_deal_figures(deals.get(job.id)),
             }
         )
     return rows
+
+
+def _deal_figures(deal: dict | None) -> dict:
+    """A job's contracts: signed (by both), completed, confirmed, disputed, wages confirmed."""
+    deal = deal or {}
+    return {
+        "contracts_signed": deal.get("signed", 0),
+        "contracts_completed": deal.get("completed", 0),
+        "contracts_confirmed": deal.get("confirmed", 0),
+        "contracts_disputed": deal.get("disputed", 0),
+        "wages_confirmed": round(deal.get("wages_confirmed", 0.0), 2),
+    }
 
 
 def _employer_totals(job_rows: list[dict]) -> list[dict]:
@@ -383,10 +400,11 @@ def _employer_totals(job_rows: list[dict]) -> list[dict]:
                 "intents": 0,
                 "hires": 0,
                 "headcount": 0,
+                **dict.fromkeys(DEAL_FIELDS, 0),
             },
         )
         entry["jobs"] += 1
-        for name in ("pushes", "signups", "intents", "hires", "headcount"):
+        for name in ("pushes", "signups", "intents", "hires", "headcount", *DEAL_FIELDS):
             entry[name] += row[name]
     return sorted(totals.values(), key=lambda e: e["name"])
 

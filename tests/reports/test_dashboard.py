@@ -106,6 +106,9 @@ def test_supply_against_demand_by_day_trade_and_pay(db, market):
         "signups": 3,  # Bob, Cat, Dan; Eve withdrew; Ann signed up before the days
         "intents": 2,
         "hires": 1,
+        "contracts_signed": 0,
+        "contracts_confirmed": 0,
+        "wages_confirmed": 0.0,
         "signups_per_opening": round(3 / 18, 4),
     }
     days = {d["day"]: d for d in figures["days"]}
@@ -115,6 +118,7 @@ def test_supply_against_demand_by_day_trade_and_pay(db, market):
         "headcount": 15,
         "signups": 1,
         "intents": 0,
+        "contracts_signed": 0,
     }
     # Cat signed up at 01:00 on 2 December in Shanghai (still 1 December in UTC).
     assert days["2026-12-02"] == {
@@ -123,6 +127,7 @@ def test_supply_against_demand_by_day_trade_and_pay(db, market):
         "headcount": 18,
         "signups": 2,
         "intents": 1,
+        "contracts_signed": 0,
     }
     # Dan's intent is dated by the first note that reached it, not by the later hire.
     assert days["2026-12-03"] == {
@@ -131,6 +136,7 @@ def test_supply_against_demand_by_day_trade_and_pay(db, market):
         "headcount": 0,
         "signups": 0,
         "intents": 1,
+        "contracts_signed": 0,
     }
     categories = {c["category"]: c for c in figures["categories"]}
     assert categories["manufacturing"] == {
