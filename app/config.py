@@ -26,6 +26,7 @@ ENV_SRT_PORTS = "FAIRCAST_SRT_PORTS"
 ENV_HLS_PROFILE = "FAIRCAST_HLS_PROFILE"
 ENV_HLS_RENDITIONS = "FAIRCAST_HLS_RENDITIONS"
 ENV_PROXY_COUNT = "FAIRCAST_PROXY_COUNT"
+ENV_FAST_SOCKETS = "FAIRCAST_FAST_SOCKETS"
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 # Forms and JSON bodies; video uploads raise their own limit.
@@ -85,6 +86,13 @@ class Settings:
     )
     max_connections: int = field(
         default_factory=lambda: int(os.environ.get(ENV_MAX_CONNECTIONS, "20000"))
+    )
+
+    # The live sockets' fast path (app/realtime); "0" is the kill switch back to the stock path.
+    fast_sockets: bool = field(
+        default_factory=lambda: (
+            os.environ.get(ENV_FAST_SOCKETS, "1").strip().lower() not in ("0", "false", "no", "off")
+        )
     )
 
     # How many proxies (nginx, a load balancer) stand in front and append X-Forwarded-For:
