@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import socket as stdlib_socket
 import ssl
 import time
@@ -123,10 +124,15 @@ def make_class(base):
 
 def direct_capable(ws) -> bool:
     """Plain TCP whose raw socket is non-blocking: TLS inside eventlet keeps the normal path."""
+    from eventlet import patcher
+
+    tls = (ssl.SSLSocket, patcher.original("ssl").SSLSocket)
     raw = getattr(ws.socket, "fd", None)
-    if isinstance(ws.socket, ssl.SSLSocket) or isinstance(raw, ssl.SSLSocket):
+    if raw is None or isinstance(ws.socket, tls) or isinstance(raw, tls) or ws.extensions:
         return False
-    return isinstance(raw, stdlib_socket.socket) and raw.gettimeout() == 0.0 and not ws.extensions
+    if not isinstance(raw, (stdlib_socket.socket, patcher.original("socket").socket)):
+        return False
+    return not os.get_blocking(raw.fileno())
 
 
 def install(eio, fast: bool) -> None:
