@@ -25,18 +25,21 @@ SIZES = [600, 600, 150_000, 600]  # a 150 KB message in every four
 
 @pytest.fixture(params=["fast", "stock"])
 def emitter(request, tmp_path, migrated_template):
+    """emitter(**env) -> (fast, server): the test server on the fast path, then on the stock
+    path (FAIRCAST_FAST_SOCKETS=0)."""
     fast = request.param == "fast"
-    env = emitter_env(
-        migrated_copy(migrated_template, tmp_path),
-        tmp_path / "media",
-        fast,
-        # A short ping cycle: the writer's wait (interval + timeout) ends several times a run.
-        EMITTER_PING_INTERVAL="1",
-        EMITTER_PING_TIMEOUT="4",
-    )
-    server = EmitterServer(env, tmp_path / "server.log").start()
-    yield fast, server
-    server.stop()
+    servers = []
+
+    def start(**extra):
+        env = emitter_env(
+            migrated_copy(migrated_template, tmp_path), tmp_path / "media", fast, **extra
+        )
+        servers.append(EmitterServer(env, tmp_path / "server.log").start())
+        return fast, servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()
 
 
 def wait_for_all(clients, expected: int, timeout: float = 90) -> None:
@@ -53,11 +56,12 @@ def assert_exactly_once_in_order(client, senders: int, count: int) -> None:
     assert record["torn"] == 0
     assert sorted(record["seqs"]) == list(range(senders))
     for sender in range(senders):
-        assert record["seqs"][sender] == list(range(count)), f"sender {sender}"
+        got = record["seqs"][sender]
+        assert got == list(range(count)), f"{client!r} sender {sender}: {got}"
 
 
 def test_concurrent_senders_reach_stalled_polling_and_upgraded_clients(emitter):
-    fast, server = emitter
+    fast, server = emitter()
     steady = [RawClient(server.url) for _ in range(6)]
     stalled = [RawClient(server.url, pause_after=3, pause_for=3.0) for _ in range(3)]
     polling = [LibraryClient(server.url, ["polling"]) for _ in range(2)]
@@ -82,7 +86,9 @@ def test_concurrent_senders_reach_stalled_polling_and_upgraded_clients(emitter):
 
 
 def test_connections_outlive_the_ping_timeout_while_messages_go_direct(emitter):
-    fast, server = emitter
+    # A short ping cycle: the writer's wait for its queue (interval + timeout, 5 s) ends
+    # several times while every message goes straight to the socket.
+    fast, server = emitter(EMITTER_PING_INTERVAL="1", EMITTER_PING_TIMEOUT="4")
     raw = [RawClient(server.url) for _ in range(3)]
     driver = LibraryClient(server.url, ["websocket"])
     upgraded = LibraryClient(server.url, ["polling", "websocket"])
@@ -107,7 +113,7 @@ def test_connections_outlive_the_ping_timeout_while_messages_go_direct(emitter):
 
 
 def test_per_socket_compression_is_declined_unless_switched_off(emitter):
-    fast, server = emitter
+    fast, server = emitter()
     accepted = accepted_extensions(server.url, "permessage-deflate; client_max_window_bits")
     if fast:
         assert "permessage-deflate" not in accepted
