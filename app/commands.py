@@ -55,14 +55,13 @@ def run_server(settings: Settings, host: str, port: int) -> None:
     _show_realtime_log()
     app = create_app(settings)
     from app.live.runtime import stream_runtime
-    from app.realtime import mode_of
 
     streaming.install_signal_handlers(stream_runtime(app).supervisor())
     open_files = _raise_open_files_limit()
     click.echo(
         f"FairCast serving on http://{host}:{port} (async mode {settings.async_mode}, "
         f"up to {settings.max_connections} connections, {open_files} open files)\n"
-        f"ffmpeg: {ffmpeg}\nlive sockets: {mode_of(socketio.server)} path"
+        f"ffmpeg: {ffmpeg}"
     )
     extra = {"max_size": settings.max_connections} if settings.async_mode == "eventlet" else {}
     socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True, **extra)

@@ -23,7 +23,16 @@ WEBSOCKET_ATTRIBUTES = (
     "_handle_hybi_request",
     "_negotiate_permessage_deflate",
 )
-RFC6455_ATTRIBUTES = ("_send", "_send_closing_frame", "wait", "close", "_pack_message")
+RFC6455_ATTRIBUTES = (
+    "_send",
+    "_apply_mask",
+    "_recv_frame",
+    "_handle_control_frame",
+    "_send_closing_frame",
+    "wait",
+    "close",
+    "_pack_message",
+)
 
 
 def version_of(distribution: str) -> str | None:

@@ -9,9 +9,9 @@ import pytest
 
 from tests.fixtures.numbered import (
     EmitterServer,
-    accepted_extensions,
     LibraryClient,
     RawClient,
+    accepted_extensions,
     emitter_env,
 )
 from tests.fixtures.realtime import migrated_copy
