@@ -132,6 +132,18 @@ def make_class(base):
     return GuardedWebSocket
 
 
+def release_http_buffers(environ) -> None:
+    """Free the HTTP request's read and write buffers (24 KiB a connection): after the
+    handshake the websocket reads and writes its socket directly and never touches them.
+    Closing them leaves the socket open; eventlet's server closes them again at the end."""
+    source = environ.get("eventlet.input")
+    for name in ("rfile", "wfile"):
+        stream = getattr(source, name, None)
+        if stream is not None and not getattr(stream, "closed", True):
+            with contextlib.suppress(OSError, ValueError):
+                stream.close()
+
+
 def direct_capable(ws) -> bool:
     """Plain TCP whose raw socket is non-blocking: TLS inside eventlet keeps the normal path."""
     from eventlet import patcher
@@ -166,6 +178,7 @@ def install(eio, fast: bool) -> None:
             ws = super()._handle_hybi_request(environ)
             if type(ws) is not RFC6455WebSocket:
                 return ws
+            release_http_buffers(environ)
             ws.__class__ = guarded_class
             engine_socket = self.engine_socket
             ws.guard(getattr(engine_socket, "sid", None) or environ.get("REMOTE_ADDR", "?"))
