@@ -197,12 +197,13 @@ def close_connection(server, sid: str, namespace: str, reason: str) -> None:
     eio = server.eio
     eio_sid = server.manager.eio_sid_from_sid(sid, namespace)
     engine_socket = eio.sockets.get(eio_sid) if eio_sid else None
-    if engine_socket is None:
-        return
     ws = getattr(engine_socket, GUARD, None)
     if ws is not None:
         ws.cut_off(reason)
         return
-    log.warning("closing %s: %s", eio_sid, reason)
+    log.warning("closing %s: %s", eio_sid or sid, reason)
+    if engine_socket is None:  # not on this engine (a test client): leave the namespace
+        server.disconnect(sid, namespace=namespace)
+        return
     engine_socket.close(wait=False, reason=eio.reason.SERVER_DISCONNECT)
     eio.sockets.pop(eio_sid, None)
