@@ -17,8 +17,15 @@ TESTED = (
 )
 
 # The attributes each relied-on class must have.
-SOCKET_ATTRIBUTES = ("send", "check_ping_timeout", "_websocket_handler", "close")
-SOCKET_FLAGS = ("queue", "upgraded", "upgrading", "closing", "closed", "connected")
+SOCKET_ATTRIBUTES = (
+    "send",
+    "schedule_ping",
+    "_send_ping",
+    "check_ping_timeout",
+    "_websocket_handler",
+    "close",
+)
+SOCKET_FLAGS = ("queue", "last_ping", "upgraded", "upgrading", "closing", "closed", "connected")
 WEBSOCKET_ATTRIBUTES = (
     "_handle_hybi_request",
     "_negotiate_permessage_deflate",
