@@ -9,7 +9,8 @@ removed here behind one setting (FAIRCAST_FAST_SOCKETS, on by default; "0" is th
   are made rarer (`collector.py`);
 - two greenlet switches and two hub timers per recipient: a message's websocket frame is built
   once and written straight to every socket that has nothing queued and no send in progress,
-  with a fall-back to the socket's queue (`direct.py`, `frames.py`).
+  with a fall-back to the socket's queue (`direct.py`, `frames.py`); pings come from hub
+  timers rather than a sleeping green thread per connection (`pings.py`).
 
 Whatever the setting, a live connection cannot freeze the process: its reader yields to the
 other green threads and a flood of packets closes it (`websocket.py`). Everything here leans on
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import logging
 
-from app.realtime import collector, compat, direct, websocket
+from app.realtime import collector, compat, direct, pings, websocket
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ def install(server, fast: bool) -> str:
         websocket.install(eio, fast=fast)
         if fast:
             direct.install(eio)
+            pings.install(eio)
             collector.install(eio)
         mode = "fast" if fast else "guarded"
     setattr(eio, INSTALLED, mode)

@@ -132,28 +132,6 @@ def make_class(base):
     return GuardedWebSocket
 
 
-def ping_by_timer(engine_socket) -> None:
-    """Schedule the socket's next ping with a hub timer instead of a green thread that sleeps
-    through the ping interval: the same pings, without a suspended stack (about 8 KiB) per
-    connection. The ping itself is sent from a short-lived green thread, never from the hub, as
-    sending may close the socket and run disconnect handlers."""
-    from engineio import packet
-    from eventlet import spawn_n
-    from eventlet.hubs import get_hub
-
-    def send_ping() -> None:
-        if not engine_socket.closing and not engine_socket.closed:
-            engine_socket.last_ping = time.time()
-            engine_socket.send(packet.Packet(packet.PING))
-
-    def schedule_ping() -> None:
-        if engine_socket.last_ping:  # as stock: only once the previous cycle completed
-            engine_socket.last_ping = None
-            get_hub().schedule_call_global(engine_socket.server.ping_interval, spawn_n, send_ping)
-
-    engine_socket.schedule_ping = schedule_ping
-
-
 def release_http_buffers(environ) -> None:
     """Free the HTTP request's read and write buffers (24 KiB a connection): after the
     handshake the websocket reads and writes its socket directly and never touches them.
@@ -190,8 +168,6 @@ def install(eio, fast: bool) -> None:
         def __init__(self, handler, server):
             super().__init__(handler, server)
             self.engine_socket = getattr(handler, "__self__", None)
-            if fast and self.engine_socket is not None:
-                ping_by_timer(self.engine_socket)
 
         def _negotiate_permessage_deflate(self, extensions):
             if fast:
