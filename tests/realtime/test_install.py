@@ -85,3 +85,57 @@ def test_unmasking_matches_eventlet(offset):
     for length in (0, 1, 3, 4, 7, len(data)):
         expected = RFC6455WebSocket._apply_mask(data, mask, length=length, offset=offset)
         assert guarded._apply_mask(data, mask, length=length, offset=offset) == expected
+
+
+def test_only_plain_non_blocking_sockets_without_extensions_take_direct_writes():
+    import socket
+    import ssl
+    from types import SimpleNamespace
+
+    from app.realtime.websocket import direct_capable
+
+    plain = socket.socket()
+    plain.setblocking(False)
+    tls = ssl.create_default_context().wrap_socket(
+        socket.socket(), server_hostname="localhost", do_handshake_on_connect=False
+    )
+    tls.setblocking(False)
+    blocking = socket.socket()
+    try:
+        assert direct_capable(SimpleNamespace(socket=SimpleNamespace(fd=plain), extensions={}))
+        assert not direct_capable(SimpleNamespace(socket=SimpleNamespace(fd=tls), extensions={}))
+        assert not direct_capable(
+            SimpleNamespace(socket=SimpleNamespace(fd=blocking), extensions={})
+        )
+        deflate = {"permessage-deflate": {}}
+        assert not direct_capable(
+            SimpleNamespace(socket=SimpleNamespace(fd=plain), extensions=deflate)
+        )
+    finally:
+        for s in (plain, tls, blocking):
+            s.close()
+
+
+def test_the_warmed_up_heap_is_frozen_out_of_collections():
+    import gc
+
+    from app.realtime import collector
+
+    try:
+        assert collector.freeze() > 0
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
+@pytest.mark.parametrize(
+    ("value", "fast"), [(None, True), ("1", True), ("0", False), ("off", False), ("no", False)]
+)
+def test_one_setting_is_the_kill_switch(monkeypatch, value, fast):
+    from app.config import ENV_FAST_SOCKETS, Settings
+
+    if value is None:
+        monkeypatch.delenv(ENV_FAST_SOCKETS, raising=False)
+    else:
+        monkeypatch.setenv(ENV_FAST_SOCKETS, value)
+    assert Settings(secret_key="x").fast_sockets is fast
