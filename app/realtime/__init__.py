@@ -10,7 +10,8 @@ removed here behind one setting (FAIRCAST_FAST_SOCKETS, on by default; "0" is th
 - two greenlet switches and two hub timers per recipient: a message's websocket frame is built
   once and written straight to every socket that has nothing queued and no send in progress,
   with a fall-back to the socket's queue (`direct.py`, `frames.py`); pings come from hub
-  timers rather than a sleeping green thread per connection (`pings.py`).
+  timers rather than a sleeping green thread per connection (`pings.py`), and a websocket's
+  writer runs only while something is queued (`writers.py`).
 
 Whatever the setting, a live connection cannot freeze the process: its reader yields to the
 other green threads and a flood of packets closes it (`websocket.py`). Everything here leans on
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import logging
 
-from app.realtime import collector, compat, direct, pings, websocket
+from app.realtime import collector, compat, direct, pings, websocket, writers
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ def install(server, fast: bool) -> str:
         if fast:
             direct.install(eio)
             pings.install(eio)
+            writers.install(eio)
             collector.install(eio)
         mode = "fast" if fast else "guarded"
     setattr(eio, INSTALLED, mode)

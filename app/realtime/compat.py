@@ -107,6 +107,13 @@ def problem(eio) -> str | None:
     missing = [name for name in SOCKET_FLAGS if not hasattr(sample, name)]
     if missing:
         return f"engineio.socket.Socket lacks {', '.join(missing)}"
-    if not hasattr(sample.queue, "qsize"):
-        return "the Engine.IO socket's queue has no qsize"
+    if not hasattr(sample.queue, "qsize") or not hasattr(sample.queue, "__dict__"):
+        return "the Engine.IO socket's queue changed"
+    writers = [
+        const
+        for const in socket.Socket._websocket_handler.__code__.co_consts
+        if getattr(const, "co_name", None) == "writer"
+    ]
+    if len(writers) != 1 or tuple(writers[0].co_freevars) != ("self", "ws"):
+        return "engineio.socket.Socket's websocket writer changed"
     return None
