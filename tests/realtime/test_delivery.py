@@ -119,3 +119,19 @@ def test_per_socket_compression_is_declined_unless_switched_off(emitter):
         assert "permessage-deflate" not in accepted
     else:
         assert "permessage-deflate" in accepted  # the stock path, as eventlet ships it
+
+
+def test_idle_websockets_hold_one_green_thread_each_on_the_fast_path(emitter):
+    fast, server = emitter()
+    driver = LibraryClient(server.url, ["websocket"])
+    before = driver.call("stats")["green_threads"]
+    idle = [RawClient(server.url) for _ in range(40)]
+    time.sleep(1.0)
+    stats = driver.call("stats")
+    per_connection = (stats["green_threads"] - before) / len(idle)
+    for client in [*idle, driver]:
+        client.close()
+    if fast:
+        assert per_connection < 1.5  # the reader; no writer or ping sleeper while idle
+    else:
+        assert per_connection >= 2.5  # reader, writer and ping sleeper
