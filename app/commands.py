@@ -29,6 +29,13 @@ def _raise_open_files_limit() -> int:
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
+def _show_realtime_log() -> None:
+    """The live sockets' path and counts go to stderr with the server's other output."""
+    realtime = logging.getLogger("app.realtime")
+    realtime.setLevel(logging.INFO)
+    realtime.addHandler(logging.StreamHandler())
+
+
 def run_server(settings: Settings, host: str, port: int) -> None:
     """Serve the app until interrupted (checks the database is migrated first)."""
     try:
@@ -46,6 +53,7 @@ def run_server(settings: Settings, host: str, port: int) -> None:
     except streaming.FfmpegNotFound as exc:
         click.echo(f"faircast: no working ffmpeg: {exc}", err=True)
         sys.exit(2)
+    _show_realtime_log()
     app = create_app(settings)
     from app.live.runtime import stream_runtime
 
@@ -57,7 +65,8 @@ def run_server(settings: Settings, host: str, port: int) -> None:
     open_files = _raise_open_files_limit()
     click.echo(
         f"FairCast serving on http://{host}:{port} (async mode {settings.async_mode}, "
-        f"up to {settings.max_connections} connections, {open_files} open files)\nffmpeg: {ffmpeg}"
+        f"up to {settings.max_connections} connections, {open_files} open files)\n"
+        f"ffmpeg: {ffmpeg}"
     )
     extra = {"max_size": settings.max_connections} if settings.async_mode == "eventlet" else {}
     socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True, **extra)

@@ -45,6 +45,7 @@ ENV_REALNAME_VERIFIER = "FAIRCAST_REALNAME_VERIFIER"
 ENV_PROVIDER_PREFIX = "FAIRCAST_"
 # "1" lets Web Push go to http:// services on loopback addresses (tests); never by default.
 ENV_PUSH_ALLOW_LOOPBACK = "FAIRCAST_PUSH_ALLOW_LOOPBACK"
+ENV_FAST_SOCKETS = "FAIRCAST_FAST_SOCKETS"
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 # The public URL while nothing is served yet and FAIRCAST_PUBLIC_URL is unset.
@@ -109,6 +110,13 @@ class Settings:
     )
     max_connections: int = field(
         default_factory=lambda: int(os.environ.get(ENV_MAX_CONNECTIONS, "20000"))
+    )
+
+    # The live sockets' fast path (app/realtime); "0" is the kill switch back to the stock path.
+    fast_sockets: bool = field(
+        default_factory=lambda: (
+            os.environ.get(ENV_FAST_SOCKETS, "1").strip().lower() not in ("0", "false", "no", "off")
+        )
     )
 
     # How many proxies (nginx, a load balancer) stand in front and append X-Forwarded-For:

@@ -11,6 +11,7 @@ from app.config import PROJECT_ROOT, Settings
 from app.db import sqlite_engine_options, tune_engine
 from app.errors import N_, DomainError, translated
 from app.extensions import babel, csrf, db, login, socketio
+from app.realtime import install as install_realtime
 from app.urls import IdConverter
 from app.web import register_filters
 
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
         async_handlers=False,
     )
     guard_malformed_packets(socketio.server)
+    install_realtime(socketio.server, fast=settings.fast_sockets)
     if settings.proxy_count:
         # Outside the Socket.IO middleware, so live connections see the client's address too.
         count = settings.proxy_count

@@ -30,7 +30,17 @@ WEB = 5  # the REST API, every area's pages, and what only pages use
 COMPOSITION = 6  # wires everything together: the factory, the command line, the demo
 WEB_MODULES = {"api", "i18n", "labels", "vendor", "web"}
 COMPOSITION_MODULES = {"factory", "cli", "commands", "demo", "models", "migrate", "migrations"}
-CORE_MODULES = {"announce", "config", "db", "errors", "extensions", "schemas", "urls", "validators"}
+CORE_MODULES = {
+    "announce",
+    "config",
+    "db",
+    "errors",
+    "extensions",
+    "realtime",
+    "schemas",
+    "urls",
+    "validators",
+}
 
 
 def layer(module: str) -> int:

@@ -58,6 +58,7 @@ from app.live.schemas import (
     SignUpIn,
     UnpinIn,
 )
+from app.realtime.websocket import close_connection
 from app.schemas import parse
 
 log = logging.getLogger(__name__)
@@ -182,8 +183,9 @@ class LiveNamespace(Namespace):
             return self._answer(event, lambda: self.on_media(connection, *args))
         if not connection.allow():
             if connection.refused():
-                log.warning("disconnecting %s: event flood", sid)
-                socketio.server.disconnect(sid, namespace=self.namespace)
+                # The whole connection, not just /live: a client left on the engine would
+                # still be read as fast as it can send.
+                close_connection(socketio.server, sid, self.namespace, "event flood")
             return _error(RateLimited("Too many messages; slow down."))
         handler = self.handlers.get(event)
         if handler is None:
