@@ -4,9 +4,7 @@ verification, the JSON export, and deleting the account without losing the fair'
 from __future__ import annotations
 
 import json
-import threading
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 import pytest
@@ -20,6 +18,7 @@ from app.live.models import SignUp, SignUpCount
 from app.sms.gateways import aliyun_signature
 from app.validators import id_check_char
 from tests.fixtures.people import sign_in_by_code
+from tests.fixtures.provider import StandIn
 from tests.fixtures.values import Api, csrf_token
 
 MOBILE = "13800138000"
@@ -150,55 +149,32 @@ def test_the_me_page_lists_sign_ups_and_withdraws(client, live_room):
 # The authority's check through Aliyun Cloudauth, against a local HTTP server -------------------
 
 
-class _Authority(BaseHTTPRequestHandler):
-    answer: bytes = b""
-    seen: list = []
-
-    def do_POST(self):  # noqa: N802 - the http.server API
-        length = int(self.headers["Content-Length"])
-        form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
-        type(self).seen.append(form)
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(type(self).answer)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def authority():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Authority)
-    _Authority.seen = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield (
-        server,
-        AliyunIdVerifier("key-id", "key-secret", f"http://127.0.0.1:{server.server_port}/"),
-    )
-    server.shutdown()
+    stand_in = StandIn()
+    yield stand_in, AliyunIdVerifier("key-id", "key-secret", stand_in.url)
+    stand_in.close()
 
 
 def test_the_authoritys_answer_decides_the_level(app, authority):
-    server, verifier = authority
-    _Authority.answer = b'{"Code": "200", "ResultObject": {"BizCode": "1"}}'
+    stand_in, verifier = authority
+    stand_in.answer = b'{"Code": "200", "ResultObject": {"BizCode": "1"}}'
     assert verifier.check("王芳", resident_id()) == RealNameLevel.VERIFIED
-    form = _Authority.seen[-1]
+    form = {k: v[0] for k, v in parse_qs(stand_in.requests[-1][1]).items()}
     signature = form.pop("Signature")
     assert form["Action"] == "Id2MetaVerify" and form["UserName"] == "王芳"
     assert signature == aliyun_signature("key-secret", "POST", form)
-    _Authority.answer = b'{"Code": "200", "ResultObject": {"BizCode": "2"}}'
+    stand_in.answer = b'{"Code": "200", "ResultObject": {"BizCode": "2"}}'
     with app.test_request_context(headers={"Accept-Language": "en"}):
         with pytest.raises(ValidationError, match="do not match"):
             verifier.check("王芳", resident_id())
-        _Authority.answer = b"<html>gateway error</html>"
+        stand_in.answer = b"<html>gateway error</html>"
         with pytest.raises(VerifierUnavailable):
             verifier.check("王芳", resident_id())
-        _Authority.answer = b'{"Code": "InvalidAccessKeyId"}'
+        stand_in.answer = b'{"Code": "InvalidAccessKeyId"}'
         with pytest.raises(VerifierUnavailable):
             verifier.check("王芳", resident_id())
-    server.shutdown()
+    stand_in.close()
     with pytest.raises(VerifierUnavailable):
         AliyunIdVerifier("k", "s", "http://127.0.0.1:9/").check("王芳", resident_id())
 

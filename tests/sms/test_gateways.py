@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 import pytest
@@ -23,6 +21,7 @@ from app.sms.gateways import (
     aliyun_string_to_sign,
     tc3_authorization,
 )
+from tests.fixtures.provider import StandIn
 
 # Aliyun's RPC signature example (DescribeRegions, AccessKey secret "testsecret").
 ALIYUN_EXAMPLE = {
@@ -134,43 +133,24 @@ def test_cli_prints_the_outbox_newest_last(app, db, settings, monkeypatch):
 # The adapters against a local HTTP server standing in for the provider ------------------------
 
 
-class _Provider(BaseHTTPRequestHandler):
-    answer: bytes = b""
-    requests: list = []
-
-    def do_POST(self):  # noqa: N802 - the http.server API
-        length = int(self.headers["Content-Length"])
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        type(self).requests.append((headers, self.rfile.read(length).decode()))
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(type(self).answer)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def provider():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Provider)
-    _Provider.requests = []
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
+    stand_in = StandIn()
+    yield stand_in
+    stand_in.close()
 
 
 def test_aliyun_sends_a_signed_form_and_reads_the_answer(provider):
-    gateway = AliyunGateway("id", "secret", "FairCast", "SMS_1", endpoint=provider)
-    _Provider.answer = b'{"Code": "OK", "Message": "OK"}'
+    gateway = AliyunGateway("id", "secret", "FairCast", "SMS_1", endpoint=provider.url)
+    provider.answer = b'{"Code": "OK", "Message": "OK"}'
     gateway.send("13800138000", "code 123456", {"code": "123456"})
-    _headers, body = _Provider.requests[-1]
+    _headers, body = provider.requests[-1]
     form = {k: v[0] for k, v in parse_qs(body).items()}
     signature = form.pop("Signature")
     assert signature == aliyun_signature("secret", "POST", form)
     assert form["PhoneNumbers"] == "13800138000"
     for answer in (b'{"Code": "isv.BUSINESS_LIMIT_CONTROL"}', b"<html>502</html>", b"[]"):
-        _Provider.answer = answer
+        provider.answer = answer
         with pytest.raises(SmsUnavailable):
             gateway.send("13800138000", "code 123456", {"code": "123456"})
     with pytest.raises(SmsUnavailable):
@@ -180,16 +160,16 @@ def test_aliyun_sends_a_signed_form_and_reads_the_answer(provider):
 
 
 def test_tencent_sends_a_signed_json_body_and_reads_the_answer(provider):
-    gateway = TencentGateway("sid", "skey", "1400000000", "FairCast", "100", endpoint=provider)
-    _Provider.answer = b'{"Response": {"SendStatusSet": [{"Code": "Ok"}], "RequestId": "x"}}'
+    gateway = TencentGateway("sid", "skey", "1400000000", "FairCast", "100", endpoint=provider.url)
+    provider.answer = b'{"Response": {"SendStatusSet": [{"Code": "Ok"}], "RequestId": "x"}}'
     gateway.send("13800138000", "code 654321", {"code": "654321"})
-    headers, body = _Provider.requests[-1]
+    headers, body = provider.requests[-1]
     timestamp = int(headers["x-tc-timestamp"])
     assert headers["x-tc-action"] == "SendSms"
     assert headers["authorization"] == tc3_authorization(
         "sid", "skey", "sms", "sms.tencentcloudapi.com", body, timestamp
     )
-    _Provider.answer = (
+    provider.answer = (
         b'{"Response": {"SendStatusSet": [{"Code": "LimitExceeded.PhoneNumberDailyLimit"}]}}'
     )
     with pytest.raises(SmsUnavailable):
@@ -199,9 +179,9 @@ def test_tencent_sends_a_signed_json_body_and_reads_the_answer(provider):
 def test_a_provider_failure_stores_no_code_and_says_so(app, client, db, provider):
     from app.accounts.models import OneTimeCode
 
-    _Provider.answer = b'{"Code": "isv.MOBILE_NUMBER_ILLEGAL"}'
+    provider.answer = b'{"Code": "isv.MOBILE_NUMBER_ILLEGAL"}'
     app.extensions["faircast_sms_gateway"] = AliyunGateway(
-        "id", "secret", "FairCast", "SMS_1", endpoint=provider
+        "id", "secret", "FairCast", "SMS_1", endpoint=provider.url
     )
     reply = client.post("/api/v1/auth/sms", json={"mobile": "13800138000"})
     assert reply.status_code == 503 and reply.get_json()["error"]["code"] == "sms_unavailable"
