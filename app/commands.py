@@ -56,6 +56,11 @@ def run_server(settings: Settings, host: str, port: int) -> None:
     _show_realtime_log()
     app = create_app(settings)
     from app.live.runtime import stream_runtime
+    from app.notifications.alerts import start_sender
+
+    # What falls due (reminders, retries, the end of quiet hours) goes out from the start, not
+    # only after the first alert since the process started.
+    start_sender(app)
 
     streaming.install_signal_handlers(stream_runtime(app).supervisor())
     # The `log` SMS backend's messages (demo codes) go to the server's output.
