@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +15,10 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from app.config import Settings
 from app.errors import DomainError
+
+# The font's bitmap strikes cannot be subset and are dropped: harmless, and not worth a line in
+# the server's log for every PDF.
+logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
 
 SHIPPED_TEMPLATES = Path(__file__).resolve().parent / "agreements"
 TEMPLATE_SUFFIX = ".txt.j2"
