@@ -3,6 +3,8 @@ signatures say when checked against FairCast's CA."""
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
@@ -33,6 +35,17 @@ class TimestampUnavailable(DomainError):
 
 
 TSA_TIMEOUT_S = 10
+
+
+def outside_event_loop(work, *args):
+    """work(*args) for pyHanko's blocking calls, which start an asyncio loop of their own: in a
+    thread of its own when this one already runs a loop (a caller that is async itself)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work(*args)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work, *args).result()
 
 
 def _asn1_cert(certificate) -> asn1_x509.Certificate:
@@ -77,7 +90,9 @@ def sign_document(
     timestamper = timestamps.HTTPTimeStamper(tsa_url, timeout=TSA_TIMEOUT_S) if tsa_url else None
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
     try:
-        out = signers.sign_pdf(writer, meta, signer=signer, timestamper=timestamper)
+        out = outside_event_loop(
+            lambda: signers.sign_pdf(writer, meta, signer=signer, timestamper=timestamper)
+        )
     except TimestampRequestError:
         raise TimestampUnavailable(
             _("The timestamp service did not answer; nothing was signed. Try again shortly.")
@@ -120,7 +135,7 @@ def check_signatures(pdf: bytes, ca: Authority) -> list[SignatureCheck]:
         except Exception:  # noqa: BLE001 - a damaged field is reported, not raised
             field = ""
         try:
-            status = validate_pdf_signature(signature, context)
+            status = outside_event_loop(validate_pdf_signature, signature, context)
             intact, trusted = bool(status.intact), bool(status.valid and status.trusted)
             coverage = status.coverage
             signer = status.signing_cert.subject.human_friendly

@@ -19,6 +19,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from app.config import Settings
 from app.contracts import authority
+from app.contracts.signing import outside_event_loop
 from tests.fixtures.browser import PageErrors, screenshot, sign_in
 from tests.fixtures.contracts import newest_code, running_tsa, seed_deal
 from tests.fixtures.realtime import migrated_copy, start_server
@@ -64,7 +65,9 @@ def _validate(pdf: bytes, ca_pem: bytes) -> bool:
     _, _, der = pem.unarmor(ca_pem)
     context = ValidationContext(trust_roots=[asn1_x509.Certificate.load(der)], allow_fetching=False)
     reader = PdfFileReader(BytesIO(pdf), strict=False)
-    statuses = [validate_pdf_signature(s, context) for s in reader.embedded_signatures]
+    statuses = [
+        outside_event_loop(validate_pdf_signature, s, context) for s in reader.embedded_signatures
+    ]
     return len(statuses) == 2 and all(
         s.intact and s.valid and s.trusted and s.timestamp_validity and s.timestamp_validity.valid
         for s in statuses

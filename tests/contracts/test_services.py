@@ -21,7 +21,7 @@ from app.accounts.actor import Actor
 from app.contracts import authority, services
 from app.contracts.models import ContractEvent, ContractStatus
 from app.contracts.schemas import ContractIn, SignIn
-from app.contracts.signing import TimestampUnavailable
+from app.contracts.signing import TimestampUnavailable, outside_event_loop
 from app.db import utcnow
 from app.errors import Conflict
 from app.reports.dashboard import DashboardFilter, market_dashboard
@@ -56,7 +56,9 @@ def trust_root(settings) -> asn1_x509.Certificate:
 def pyhanko_statuses(pdf: bytes, root) -> list:
     context = ValidationContext(trust_roots=[root], allow_fetching=False)
     reader = PdfFileReader(BytesIO(pdf), strict=False)
-    return [validate_pdf_signature(s, context) for s in reader.embedded_signatures]
+    return [
+        outside_event_loop(validate_pdf_signature, s, context) for s in reader.embedded_signatures
+    ]
 
 
 def test_the_pdf_is_a4_with_chinese_text_page_numbers_and_its_origin(deal, settings, db):
