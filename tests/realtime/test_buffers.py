@@ -14,6 +14,7 @@ import socketio
 from eventlet import wsgi
 
 from app import realtime
+from app.realtime import collector
 from app.realtime.websocket import http_protocol
 
 
@@ -22,7 +23,9 @@ class Quiet:
         pass
 
 
-def serve(fast: bool):
+def serve(fast: bool, monkeypatch):
+    # The collector's tuning is process-wide: the test process keeps its own.
+    monkeypatch.setattr(collector, "install", lambda eio: None)
     server = socketio.Server(async_mode="eventlet")
     assert realtime.install(server, fast=fast) == ("fast" if fast else "guarded")
     seen: list[dict] = []
@@ -62,8 +65,8 @@ def masked_text(text: str) -> bytes:
 
 
 @pytest.mark.parametrize("fast", [True, False])
-def test_the_http_buffers_are_closed_and_the_websocket_still_works(fast):
-    port, seen, thread = serve(fast)
+def test_the_http_buffers_are_closed_and_the_websocket_still_works(fast, monkeypatch):
+    port, seen, thread = serve(fast, monkeypatch)
     try:
         sock = eventlet.connect(("127.0.0.1", port))
         key = base64.b64encode(os.urandom(16)).decode()

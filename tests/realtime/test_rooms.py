@@ -97,3 +97,17 @@ def test_a_manager_without_the_expected_parts_keeps_its_own_disconnect():
         manager = object()
 
     assert rooms.install(Odd()) is None
+
+
+def test_the_index_comes_with_the_fast_path_only(monkeypatch):
+    from app import realtime
+    from app.realtime import collector
+
+    # The collector's tuning is process-wide: the test process keeps its own.
+    monkeypatch.setattr(collector, "install", lambda eio: None)
+    fast = socketio.Server(async_mode="eventlet")
+    assert realtime.install(fast, fast=True) == "fast"
+    assert isinstance(getattr(fast.manager, rooms.INSTALLED, None), rooms.RoomIndex)
+    guarded = socketio.Server(async_mode="eventlet")
+    assert realtime.install(guarded, fast=False) == "guarded"
+    assert getattr(guarded.manager, rooms.INSTALLED, None) is None
