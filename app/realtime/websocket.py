@@ -132,13 +132,32 @@ def make_class(base):
     return GuardedWebSocket
 
 
+def http_protocol(environ):
+    """eventlet's HTTP protocol object serving this request, or None.
+
+    The WSGI environ does not name it, but the `eventlet.set_idle` callable eventlet puts there
+    closes over it (as `self`)."""
+    set_idle = environ.get("eventlet.set_idle")
+    code = getattr(set_idle, "__code__", None)
+    cells = getattr(set_idle, "__closure__", None) or ()
+    if code is None or tuple(code.co_freevars) != ("self",) or len(cells) != 1:
+        return None
+    with contextlib.suppress(ValueError):  # an empty cell
+        return cells[0].cell_contents
+    return None
+
+
 def release_http_buffers(environ) -> None:
-    """Free the HTTP request's read and write buffers (24 KiB a connection): after the
-    handshake the websocket reads and writes its socket directly and never touches them.
-    Closing them leaves the socket open; eventlet's server closes them again at the end."""
-    source = environ.get("eventlet.input")
-    for name in ("rfile", "wfile"):
-        stream = getattr(source, name, None)
+    """Free the HTTP connection's read and write buffers (8 KiB and 16 KiB a connection): after
+    the handshake the websocket reads and writes its socket directly and never touches them.
+    The write buffer belongs to eventlet's protocol object, not to the request's input, so both
+    are reached. Closing them leaves the socket open; eventlet's server closes them again at
+    the end (closing twice is harmless)."""
+    streams = [getattr(environ.get("eventlet.input"), "rfile", None)]
+    protocol = http_protocol(environ)
+    if protocol is not None:
+        streams += [getattr(protocol, "rfile", None), getattr(protocol, "wfile", None)]
+    for stream in streams:
         if stream is not None and not getattr(stream, "closed", True):
             with contextlib.suppress(OSError, ValueError):
                 stream.close()
