@@ -64,8 +64,14 @@ def later(announcement: Announcement, **facts) -> None:
 
 
 def commit() -> None:
-    """Commit the unit of work, then deliver what it announced for after the commit."""
-    db.session.commit()
+    """Commit the unit of work, then deliver what it announced for after the commit.
+
+    A unit that touched nothing (a sign-up's own writes go through the group commit) skips
+    the commit: an empty one still begins and ends a transaction, a measurable share of each
+    live event's time."""
+    session = db.session()
+    if session.in_transaction() or session.new or session.dirty or session.deleted:
+        session.commit()
     deliver()
 
 

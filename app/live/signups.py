@@ -18,6 +18,8 @@ Key = tuple[str, str, str]  # fair_id, seeker_id, job_id
 # Sign-ups made while the room is on air, tied to the card shown then (a tapped notification
 # leads into the live room too).
 ON_AIR = (SignUpSource.LIVE, SignUpSource.NOTIFICATION)
+# What a withdrawn sign-up takes from the new one when it becomes active again.
+REVIVED_COLUMNS = ("created_at", "source", "room_id", "card_id")
 
 
 @dataclass(frozen=True)
@@ -118,14 +120,19 @@ def record_signups(requests: list[SignUpRequest]) -> list[SignUpResult]:
         }
         for _key, r in sorted(first_of.items())
     ]
-    # Inserted rows come back; a row that existed (another tab, a retry) does not.
-    stmt = (
-        insert_for(table)
-        .on_conflict_do_nothing(index_elements=[table.c.fair_id, table.c.seeker_id, table.c.job_id])
-        .returning(table.c.fair_id, table.c.seeker_id, table.c.job_id)
-    )
+    # One statement: a new row is inserted, a withdrawn one becomes active again (as if made
+    # now, from where it is made now); both come back. An active row (another tab, a retry) is
+    # left as it is and does not come back.
+    stmt = insert_for(table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.fair_id, table.c.seeker_id, table.c.job_id],
+        set_={
+            "withdrawn_at": None,
+            **{name: stmt.excluded[name] for name in REVIVED_COLUMNS},
+        },
+        where=table.c.withdrawn_at.is_not(None),
+    ).returning(table.c.fair_id, table.c.seeker_id, table.c.job_id)
     created: set[Key] = {tuple(row) for row in db.session.execute(stmt, rows)}
-    created |= _reactivate([r for k, r in first_of.items() if k not in created], now, cards)
     deltas: dict[tuple[str, str, str], int] = defaultdict(int)
     for key in created:
         deltas[(key[0], key[2], first_of[key].source.value)] += 1
@@ -157,45 +164,6 @@ def _pinned_cards(room_ids: set[str]) -> dict[tuple[str, str], str]:
         )
     )
     return {(room_id, job_id): card_id for room_id, job_id, card_id in rows}
-
-
-def _reactivate(requests: list[SignUpRequest], now, cards: dict[tuple[str, str], str]) -> set[Key]:
-    """Sign-ups withdrawn earlier become active again; the keys of those that did."""
-    if not requests:
-        return set()
-    table = SignUp.__table__
-    keys = [r.key for r in requests]
-    withdrawn = db.session.execute(
-        select(table.c.fair_id, table.c.seeker_id, table.c.job_id).where(
-            tuple_(table.c.fair_id, table.c.seeker_id, table.c.job_id).in_(keys),
-            table.c.withdrawn_at.is_not(None),
-        )
-    ).all()
-    revived: set[Key] = set()
-    by_key = {r.key: r for r in requests}
-    for key in map(tuple, withdrawn):
-        request = by_key[key]
-        result = db.session.execute(
-            update(table)
-            .where(
-                table.c.fair_id == key[0],
-                table.c.seeker_id == key[1],
-                table.c.job_id == key[2],
-                table.c.withdrawn_at.is_not(None),
-            )
-            .values(
-                withdrawn_at=None,
-                created_at=now,
-                source=request.source.value,
-                room_id=request.room_id,
-                card_id=cards.get((request.room_id, request.job_id))
-                if request.source in ON_AIR
-                else None,
-            )
-        )
-        if result.rowcount:
-            revived.add(key)
-    return revived
 
 
 def record_withdrawals(requests: list[WithdrawRequest]) -> list[SignUpResult]:

@@ -108,6 +108,9 @@ def mark_people(
     flags = {"watched": watched, "signed_up": signed_up, "saw_card": saw_card}
     if not people or not any(flags.values()):
         return
+    people = people - _already_marked(people, [name for name, on in flags.items() if on])
+    if not people:
+        return
     table = FairPerson.__table__
     stmt = insert_for(FairPerson.__table__)
     stmt = stmt.on_conflict_do_update(
@@ -127,6 +130,26 @@ def mark_people(
             for f, p in sorted(people)
         ],
     )
+
+
+def _already_marked(people: set[tuple[str, str]], names: list[str]) -> set[tuple[str, str]]:
+    """The people whose rollup row has all these flags already: rewriting it would change
+    nothing, and building an upsert row per person costs more than reading two columns (a
+    viewer who signs up for five jobs is marked once)."""
+    by_fair: dict[str, list[str]] = defaultdict(list)
+    for fair_id, key in people:
+        by_fair[fair_id].append(key)
+    marked: set[tuple[str, str]] = set()
+    for fair_id, keys in by_fair.items():
+        rows = db.session.scalars(
+            select(FairPerson.person_key).where(
+                FairPerson.fair_id == fair_id,
+                FairPerson.person_key.in_(keys),
+                *(getattr(FairPerson, name).is_(True) for name in names),
+            )
+        )
+        marked.update((fair_id, key) for key in rows)
+    return marked
 
 
 def _ensure_room_stats(room_fair: dict[str, str]) -> None:

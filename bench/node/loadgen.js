@@ -46,6 +46,7 @@ try {
       viewers: { type: 'string', default: '1000' },
       room: { type: 'string', default: 'bench' },
       token: { type: 'string' },
+      tokens: { type: 'string' },
       job: { type: 'string', multiple: true, default: [] },
       cards: { type: 'string', default: '20' },
       'interval-ms': { type: 'string', default: '500' },
@@ -456,6 +457,15 @@ async function signups() {
     opt['mobile-base'] != null ? Number(opt['mobile-base']) : Math.floor(Math.random() * 6e9);
   if (!Number.isFinite(base) || base < 0 || base + N > 7e9) die('--mobile-base out of range');
 
+  // FairCast takes only a token from a verified mobile number (--tokens: a file, one a line);
+  // the reference server takes a name and a number.
+  const tokens = opt.tokens
+    ? require('node:fs').readFileSync(opt.tokens, 'utf8').split('\n').filter(Boolean)
+    : null;
+  if (tokens && tokens.length < N) die(`--tokens has ${tokens.length} tokens for ${N} viewers`);
+  const identity = (i) =>
+    tokens ? { token: tokens[i] } : { name: `求职者${i}`, mobile: mobileFor(base + i) };
+
   let pushed = 0;
   if (opt.token && !opt['no-push']) {
     const host = await connectHost();
@@ -473,7 +483,7 @@ async function signups() {
     const r = await connect(viewerUrl(i));
     if (r.error) return false;
     r.socket.on(EV.COUNTS, () => stats.counts_events++);
-    const who = await call(r.socket, EV.IDENTIFY, { name: `求职者${i}`, mobile: mobileFor(base + i) });
+    const who = await call(r.socket, EV.IDENTIFY, identity(i));
     if (!who.ok) return bump(setupErrors, `identify:${ackError(who)}`);
     const res = await call(r.socket, EV.JOIN, { room_id: opt.room });
     if (!res.ok) return bump(setupErrors, `join:${ackError(res)}`);

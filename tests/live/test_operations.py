@@ -18,7 +18,7 @@ from app.live import announcements, cards, chat, operations
 from app.live.connections import CHAT_BURST
 from app.live.models import CardPush, ChatMessage, Presence, SignUp, SignUpSource, VisitorLink
 from app.live.presence import viewers_now
-from app.live.signups import fair_counts, seeker_signups
+from app.live.signups import SignUpRequest, fair_counts, record_signups, seeker_signups
 
 LIVE = SignUpSource.LIVE
 
@@ -286,6 +286,42 @@ def test_withdrawing_takes_the_sign_up_back_and_signing_up_again_restores_it(
     back = operations.sign_up(person, jobs[0].id, LIVE, room_id=room.id)
     assert (back.created, back.count) == (True, 2)
     assert count(db, SignUp, SignUp.seeker_id == person.seeker_id) == 1
+
+
+def test_one_batch_stores_new_and_withdrawn_sign_ups_once_and_leaves_active_ones(
+    db, live_room, viewer
+):
+    room, host, jobs = live_room
+    show(room, host, jobs[0])
+    fresh, returning, active = viewer(), viewer(), viewer()
+    operations.sign_up(returning, jobs[0].id, SignUpSource.PAGE, fair_id=room.fair_id)
+    operations.withdraw_sign_up(returning, jobs[0].id, fair_id=room.fair_id)
+    operations.sign_up(active, jobs[0].id, SignUpSource.PAGE, fair_id=room.fair_id)
+    before = db.session.scalar(select(SignUp).where(SignUp.seeker_id == active.seeker_id))
+    made_at, made_id = before.created_at, before.id
+
+    def ask(person):
+        return SignUpRequest(room.fair_id, person.seeker_id, jobs[0].id, LIVE, room_id=room.id)
+
+    batch = [ask(fresh), ask(returning), ask(active), ask(fresh), ask(returning)]
+    results = record_signups(batch)
+    commit()
+
+    assert [r.created for r in results] == [True, True, False, False, False]
+    assert {r.count for r in results} == {3}
+    assert fair_counts(room.fair_id) == {jobs[0].id: 3}
+    rows = {
+        row.seeker_id: row
+        for row in db.session.scalars(select(SignUp).where(SignUp.job_id == jobs[0].id))
+    }
+    assert len(rows) == 3
+    card_id = db.session.scalar(select(CardPush.id).where(CardPush.room_id == room.id))
+    revived = rows[returning.seeker_id]
+    assert revived.withdrawn_at is None
+    assert (revived.source, revived.room_id, revived.card_id) == (LIVE, room.id, card_id)
+    kept = rows[active.seeker_id]
+    assert (kept.source, kept.room_id, kept.card_id) == (SignUpSource.PAGE, None, None)
+    assert (kept.created_at, kept.id) == (made_at, made_id)
 
 
 def test_staff_and_strangers_have_no_sign_up_to_withdraw(db, live_room):
