@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import base64
-import http.server
-import threading
 
 import pytest
 
@@ -41,31 +39,20 @@ window.record = async (mime, ms) => {
 </script>"""
 
 
-class _Page(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - http.server's naming
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.end_headers()
-        self.wfile.write(PAGE)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def page_url():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Page)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
+# The page is answered by the browser itself (no server thread to start or stop); an address on
+# 127.0.0.1 is a secure context, so the camera may be used.
+PAGE_URL = "http://127.0.0.1:9/recorder"
 
 
 @pytest.mark.parametrize(("mime", "mode"), [(H264, "copy"), (VP8, "transcode")])
 def test_mediarecorder_chunks_become_playable_hls(
-    browser, page_url, make_supervisor, status_log, media_dir, ffmpeg_bin, mime, mode
+    browser, make_supervisor, status_log, media_dir, ffmpeg_bin, mime, mode
 ):
     page = browser.new_page()
-    page.goto(page_url)
+    page.route(
+        PAGE_URL, lambda route: route.fulfill(status=200, content_type="text/html", body=PAGE)
+    )
+    page.goto(PAGE_URL)
     if not page.evaluate("(t) => supported(t)", mime):
         pytest.skip(f"this Chromium does not record {mime}")
     sup = make_supervisor()
