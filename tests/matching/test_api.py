@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.fixtures.values import FORKLIFT_JOB_FIELDS
+
 PROFILE = {
     "name": "张伟",
     "categories": ["叉车司机", "普工"],
@@ -37,16 +39,7 @@ def world(db, make_user, make_fair, make_job, token_for):
     fair = make_fair()
     job = make_job(
         employer=host.employer,
-        title="叉车司机",
-        category="logistics",
-        district="东园镇",
-        pay_min=26,
-        pay_max=30,
-        pay_unit="hour",
-        work_type="gig",
-        shift="20:00-08:00",
-        benefits=["daily_pay"],
-        requirements="持叉车证",
+        **FORKLIFT_JOB_FIELDS,
     )
     fair.jobs.append(job)
     db.session.commit()

@@ -10,6 +10,7 @@ from app.matching import services as matching
 from app.matching.schemas import ProfileIn
 from app.matching.scoring import JobFacts, ProfileFacts, job_shift, score
 from app.matching.vocabulary import discrimination_flags, tokens
+from tests.fixtures.values import FORKLIFT_JOB_FIELDS
 
 FORKLIFT_JOB = JobFacts(
     category="logistics",
@@ -98,16 +99,7 @@ def _profile(**kw) -> ProfileIn:
 def forklift_job(make_job, make_fair, db):
     fair = make_fair()
     job = make_job(
-        title="叉车司机",
-        category="logistics",
-        district="东园镇",
-        pay_min=26,
-        pay_max=30,
-        pay_unit="hour",
-        work_type="gig",
-        shift="20:00-08:00",
-        benefits=["daily_pay"],
-        requirements="持叉车证",
+        **FORKLIFT_JOB_FIELDS,
     )
     fair.jobs.append(job)
     db.session.commit()
