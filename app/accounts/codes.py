@@ -27,7 +27,8 @@ from app.validators import normalize_mobile
 CODE_DIGITS = 6
 CODE_LIFETIME = timedelta(minutes=5)
 MAX_TRIES = 5
-# Sends per number: one a minute, ten a day.
+# Sends per number: one a minute for each purpose (signing a contract right after signing in
+# must not wait), ten a day in all.
 RESEND_AFTER = timedelta(minutes=1)
 PER_NUMBER_PER_DAY = 10
 # Sends per address and per browser within an hour. An address can be a whole service hall
@@ -76,9 +77,11 @@ def _count_since(condition, since) -> tuple[int, object]:
     ).one()
 
 
-def _check_limits(mobile: str, ip: str, browser: str | None, now) -> None:
+def _check_limits(mobile: str, purpose: str, ip: str, browser: str | None, now) -> None:
     last = db.session.scalar(
-        select(func.max(OneTimeCode.created_at)).where(OneTimeCode.mobile == mobile)
+        select(func.max(OneTimeCode.created_at)).where(
+            OneTimeCode.mobile == mobile, OneTimeCode.purpose == purpose
+        )
     )
     if last is not None and now - last < RESEND_AFTER:
         raise _limited((last + RESEND_AFTER - now).total_seconds())
@@ -98,7 +101,7 @@ def send_code(mobile: str, purpose: str, *, ip: str, browser: str | None) -> Non
     RateLimited when this number, address or browser asked too often."""
     mobile, purpose = valid_mobile(mobile), _purpose(purpose)
     now = utcnow()
-    _check_limits(mobile, ip or "", browser, now)
+    _check_limits(mobile, purpose, ip or "", browser, now)
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     db.session.add(
         OneTimeCode(

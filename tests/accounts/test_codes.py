@@ -110,6 +110,14 @@ def test_one_code_a_minute_and_ten_a_day_per_number(app, db):
         send_code(MOBILE, "sign_in", ip="10.9.9.8", browser="fresh-browser")
 
 
+def test_a_signing_code_need_not_wait_for_the_sign_in_codes_minute(app, db):
+    """One a minute holds per purpose: a seeker who just signed in can sign a contract now."""
+    _send(db)
+    send_code(MOBILE, "contract_sign", ip="10.0.0.1", browser="phone")
+    with pytest.raises(RateLimited):
+        send_code(MOBILE, "contract_sign", ip="10.0.0.1", browser="phone")
+
+
 def test_one_browser_cannot_ask_codes_for_many_numbers(app, db):
     for n in range(PER_BROWSER_PER_HOUR):
         _send(db, mobile=f"1370000{n:04d}", browser="greedy-browser")
